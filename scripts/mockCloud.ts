@@ -1,0 +1,290 @@
+/**
+ * Pulumi's mock runtime with realistic cloud answers, kept in one place for
+ * the offline synth and the tests. Each resource gets the ids, ARNs and
+ * computed fields its real provider would return (shapes, not values), and a
+ * dynamic resource's serialized provider is deserialized and its `check` run,
+ * so a bad input fails here exactly as it would in `pulumi preview`.
+ */
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export const mockAccountId = "123456789012";
+
+export interface MockResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly id: string;
+    /** Type and name of the parent resource, e.g. `eks-ingress-mesh:index:Cluster::cluster`. */
+    readonly parent?: string;
+    readonly custom: boolean;
+    readonly inputs: Record<string, any>;
+    readonly state: Record<string, any>;
+}
+
+export interface ProgramRun {
+    readonly resources: MockResource[];
+    readonly outputs: Record<string, unknown>;
+    byType(type: string): MockResource[];
+    one(type: string, name?: string): MockResource;
+}
+
+export interface RunOptions {
+    readonly project?: string;
+    readonly stack?: string;
+    /** Raw stack config: keys without the project prefix (and `aws:region`), values as in Pulumi.<stack>.yaml. */
+    readonly config: Record<string, unknown>;
+    /** Keys (as in `config`) whose values are secrets. */
+    readonly secretKeys?: string[];
+    readonly preview?: boolean;
+}
+
+function hex(seed: string, length: number): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+export function mockOidcIssuer(region: string, clusterName: string): string {
+    return `oidc.eks.${region}.amazonaws.com/id/${hex(clusterName, 32).toUpperCase()}`;
+}
+
+/** The kubeconfig @pulumi/eks renders for a cluster: exec auth through `aws eks get-token`. */
+export function mockKubeconfig(region: string, clusterName: string): Record<string, unknown> {
+    const server = `https://${hex(clusterName, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+    return {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "kubernetes", cluster: { server, "certificate-authority-data": Buffer.from("mock-ca").toString("base64") } }],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        "current-context": "aws",
+        users: [
+            {
+                name: "aws",
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                        env: [{ name: "KUBERNETES_EXEC_INFO", value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}' }],
+                    },
+                },
+            },
+        ],
+    };
+}
+
+/** What each resource type's provider would compute on create. */
+function computedState(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
+    const id = (prefix: string) => `${prefix}-0${hex(`${type}/${name}`, 16)}`;
+    const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${mockAccountId}:${resource}`;
+    switch (type) {
+        case "aws:ec2/vpc:Vpc": {
+            const vpcId = id("vpc");
+            return { id: vpcId, state: { arn: arn("ec2", `vpc/${vpcId}`), defaultSecurityGroupId: id("sg"), mainRouteTableId: id("rtb") } };
+        }
+        case "aws:ec2/subnet:Subnet": {
+            const subnetId = id("subnet");
+            return { id: subnetId, state: { arn: arn("ec2", `subnet/${subnetId}`) } };
+        }
+        case "aws:ec2/internetGateway:InternetGateway":
+            return { id: id("igw"), state: {} };
+        case "aws:ec2/eip:Eip":
+            return { id: id("eipalloc"), state: { allocationId: id("eipalloc"), publicIp: "203.0.113.10" } };
+        case "aws:ec2/natGateway:NatGateway":
+            return { id: id("nat"), state: { publicIp: "203.0.113.10" } };
+        case "aws:ec2/routeTable:RouteTable":
+            return { id: id("rtb"), state: {} };
+        case "aws:ec2/routeTableAssociation:RouteTableAssociation":
+            return { id: id("rtbassoc"), state: {} };
+        case "aws:iam/role:Role": {
+            const roleName = inputs.name ?? `${name}-${hex(name, 7)}`;
+            return { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${mockAccountId}:role/${roleName}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` } };
+        }
+        case "aws:iam/rolePolicy:RolePolicy":
+            return { id: `${name}:${name}-${hex(name, 7)}`, state: { name: `${name}-${hex(name, 7)}` } };
+        case "aws:iam/policy:Policy": {
+            const policyName = inputs.name ?? `${name}-${hex(name, 7)}`;
+            return { id: `arn:aws:iam::${mockAccountId}:policy/${policyName}`, state: { name: policyName, arn: `arn:aws:iam::${mockAccountId}:policy/${policyName}` } };
+        }
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return { id: `${name}-${hex(name, 8)}`, state: {} };
+        case "aws:eks/addon:Addon":
+            return {
+                id: `${inputs.clusterName}:${inputs.addonName}`,
+                state: { arn: arn("eks", `addon/${inputs.clusterName}/${inputs.addonName}/${hex(name, 8)}`), addonVersion: "v1.20.1-eksbuild.1" },
+            };
+        case "eks:index:Cluster": {
+            const clusterName = inputs.name ?? name;
+            const issuer = mockOidcIssuer(region, clusterName);
+            const kubeconfig = mockKubeconfig(region, clusterName);
+            return {
+                id: "",
+                state: {
+                    kubeconfig,
+                    kubeconfigJson: JSON.stringify(kubeconfig),
+                    oidcIssuer: issuer,
+                    oidcProviderUrl: `https://${issuer}`,
+                    oidcProviderArn: `arn:aws:iam::${mockAccountId}:oidc-provider/${issuer}`,
+                    clusterSecurityGroupId: id("sg"),
+                    nodeSecurityGroupId: id("sg"),
+                },
+            };
+        }
+        case "eks:index:ManagedNodeGroup":
+            return { id: "", state: {} };
+        case "kubernetes:networking.k8s.io/v1:Ingress": {
+            const group = inputs.metadata?.annotations?.["alb.ingress.kubernetes.io/group.name"] ?? "default";
+            const hostname = `k8s-${String(group).slice(0, 13)}-${hex(group, 10)}-${parseInt(hex(group, 8), 16) % 2_000_000_000}.${region}.elb.amazonaws.com`;
+            return { id: `${inputs.metadata?.namespace ?? "default"}/${inputs.metadata?.name ?? name}`, state: { status: { loadBalancer: { ingress: [{ hostname }] } } } };
+        }
+        case "kubernetes:helm.sh/v3:Release":
+            return {
+                id: `${inputs.namespace ?? "default"}/${inputs.name ?? name}`,
+                state: { status: { name: inputs.name ?? name, namespace: inputs.namespace ?? "default", chart: inputs.chart, version: inputs.version, status: "deployed", revision: 1 } },
+            };
+        default:
+            if (type.startsWith("kubernetes:")) {
+                const namespace = inputs.metadata?.namespace;
+                const objectName = inputs.metadata?.name ?? name;
+                return { id: namespace ? `${namespace}/${objectName}` : objectName, state: {} };
+            }
+            return { id: `${name}-id`, state: {} };
+    }
+}
+
+/** Deserializes a dynamic resource's provider the way the SDK's host does, and runs its check. */
+async function checkDynamicResource(name: string, inputs: Record<string, any>): Promise<Record<string, any>> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const requireFromString = require("require-from-string");
+    const provider = requireFromString(inputs.__provider).handler() as pulumi.dynamic.ResourceProvider;
+    if (!provider.check) {
+        return inputs;
+    }
+    const result = await provider.check({}, inputs);
+    if (result.failures && result.failures.length > 0) {
+        throw new pulumi.RunError(`${name}: ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    }
+    return result.inputs ?? inputs;
+}
+
+class MockCloud implements pulumi.runtime.Mocks {
+    readonly registered = new Map<string, { id: string; custom: boolean; inputs: Record<string, any>; state: Record<string, any> }>();
+
+    constructor(private readonly region: string) {}
+
+    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
+        let inputs = args.inputs as Record<string, any>;
+        if (typeof inputs.__provider === "string") {
+            inputs = await checkDynamicResource(args.name, inputs);
+        }
+        const { id, state } = computedState(args.type, args.name, inputs, this.region);
+        const full = { ...inputs, ...state };
+        this.registered.set(`${args.type}::${args.name}`, { id, custom: args.custom ?? true, inputs, state: full });
+        return { id: args.custom === false ? undefined : id, state: full };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        switch (args.token) {
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return {
+                    names: ["a", "b", "c", "d"].map((z) => `${this.region}${z}`),
+                    zoneIds: [1, 2, 3, 4].map((n) => `${this.region.replace(/-/g, "").slice(0, 6)}-az${n}`),
+                    id: this.region,
+                };
+            case "aws:route53/getZone:getZone": {
+                const zoneName = String(args.inputs.name).replace(/\.$/, "");
+                const zoneId = `Z${hex(zoneName, 20).toUpperCase()}`;
+                return {
+                    ...args.inputs,
+                    id: zoneId,
+                    zoneId,
+                    name: zoneName,
+                    arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+                    privateZone: false,
+                    nameServers: ["ns-1.awsdns-00.com", "ns-2.awsdns-00.net"],
+                    resourceRecordSetCount: 2,
+                };
+            }
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: mockAccountId, arn: `arn:aws:iam::${mockAccountId}:user/ci`, userId: "AIDAMOCK", id: mockAccountId };
+            case "aws:index/getRegion:getRegion":
+                return { name: this.region, region: this.region, id: this.region };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            default:
+                return args.inputs;
+        }
+    }
+}
+
+/** Resolves an Output (or anything) to its plain value. */
+export function settle<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
+}
+
+/** Sets the stack config the way the Pulumi CLI hands it to a program. */
+function setStackConfig(project: string, options: RunOptions): void {
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(options.config)) {
+        const fullKey = key.includes(":") ? key : `${project}:${key}`;
+        config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+        if (options.secretKeys?.includes(key)) {
+            secretKeys.push(fullKey);
+        }
+    }
+    pulumi.runtime.setAllConfig(config, secretKeys);
+}
+
+/**
+ * Runs a Pulumi program under mocks as the Pulumi CLI would run index.ts:
+ * inside a root stack, with the stack config set, waiting for every resource.
+ * `program` may be the program itself or a module exporting it.
+ */
+export async function runUnderMocks(program: () => unknown, options: RunOptions): Promise<ProgramRun> {
+    const project = options.project ?? "eks-ingress-mesh";
+    const stack = options.stack ?? "test";
+    const region = String(options.config["aws:region"] ?? "ap-northeast-2");
+    setStackConfig(project, options);
+    const cloud = new MockCloud(region);
+    await pulumi.runtime.setMocks(cloud, project, stack, options.preview ?? false);
+
+    const parents = new Map<string, string | undefined>();
+    const outputs =
+        (await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                if (args.opts.urn) {
+                    // A reference to an existing resource being rehydrated, not a registration.
+                    return undefined;
+                }
+                const parent = args.opts.parent as (pulumi.Resource & { __pulumiType?: string; __name?: string }) | undefined;
+                parents.set(`${args.type}::${args.name}`, parent && parent.__pulumiType !== "pulumi:pulumi:Stack" ? `${parent.__pulumiType}::${parent.__name}` : undefined);
+                return undefined;
+            });
+            return program();
+        })) ?? {};
+    await pulumi.runtime.waitForRPCs();
+
+    const resolvedOutputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(outputs)) {
+        resolvedOutputs[key] = await settle(value);
+    }
+
+    const resources: MockResource[] = [...cloud.registered.entries()].map(([key, r]) => {
+        const [type, name] = key.split("::");
+        return { type, name, urn: `urn:pulumi:${stack}::${project}::${type}::${name}`, id: r.id, parent: parents.get(key), custom: r.custom, inputs: r.inputs, state: r.state };
+    });
+    return {
+        resources,
+        outputs: resolvedOutputs,
+        byType: (type) => resources.filter((r) => r.type === type),
+        one: (type, name) => {
+            const matches = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+            if (matches.length !== 1) {
+                throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`);
+            }
+            return matches[0];
+        },
+    };
+}
