@@ -136,9 +136,13 @@ const semver = /^\d+\.\d+\.\d+$/;
 const image = /^[a-z0-9]+([._\/:@-][a-zA-Z0-9]+)*$/;
 const region = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
+/** A hostname inside the domain; the derived default needs no check of its own (the domain has one). */
 function hostnameIn(reader: ConfigReader, field: string, fallback: string, domain: string): string {
-    const hostname = reader.matching(field, fallback, dnsName, dnsNameRule) ?? fallback;
-    if (dnsName.test(hostname) && domain && hostname !== domain && !hostname.endsWith(`.${domain}`)) {
+    if (!reader.has(field)) {
+        return fallback;
+    }
+    const hostname = reader.matching(field, undefined, dnsName, dnsNameRule) ?? fallback;
+    if (dnsName.test(hostname) && dnsName.test(domain) && hostname !== domain && !hostname.endsWith(`.${domain}`)) {
         reader.fail(field, `must be inside the domain ${domain}`, hostname);
     }
     return hostname;

@@ -26,6 +26,8 @@ export interface MockResource {
 
 export interface ProgramRun {
     readonly resources: MockResource[];
+    /** Every string that was a secret input of some resource (kubeconfigs, credentials). */
+    readonly secretValues: ReadonlySet<string>;
     readonly outputs: Record<string, unknown>;
     byType(type: string): MockResource[];
     one(type: string, name?: string): MockResource;
@@ -168,13 +170,41 @@ async function checkDynamicResource(name: string, inputs: Record<string, any>): 
     return result.inputs ?? inputs;
 }
 
+const secretSignature = "4dabf18193072939515e22adb298388d";
+
+/**
+ * The engine hands providers plain values; mocks see secrets wrapped in a
+ * signature object. Unwraps them and remembers their string values so the
+ * synth can redact them wherever they surface.
+ */
+function unwrapSecrets(value: any, found: Set<string>): any {
+    if (Array.isArray(value)) {
+        return value.map((v) => unwrapSecrets(v, found));
+    }
+    if (typeof value === "object" && value !== null) {
+        if (secretSignature in value) {
+            const inner = unwrapSecrets(value.value, found);
+            if (typeof inner === "string") {
+                found.add(inner);
+            } else if (inner !== undefined) {
+                found.add(JSON.stringify(inner));
+            }
+            return inner;
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, found)]));
+    }
+    return value;
+}
+
 class MockCloud implements pulumi.runtime.Mocks {
+    /** String values that were secret anywhere in the program's inputs. */
+    readonly secretValues = new Set<string>();
     readonly registered = new Map<string, { id: string; custom: boolean; inputs: Record<string, any>; state: Record<string, any> }>();
 
     constructor(private readonly region: string) {}
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
-        let inputs = args.inputs as Record<string, any>;
+        let inputs = unwrapSecrets(args.inputs, this.secretValues) as Record<string, any>;
         if (typeof inputs.__provider === "string") {
             inputs = await checkDynamicResource(args.name, inputs);
         }
@@ -277,6 +307,7 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
     });
     return {
         resources,
+        secretValues: cloud.secretValues,
         outputs: resolvedOutputs,
         byType: (type) => resources.filter((r) => r.type === type),
         one: (type, name) => {

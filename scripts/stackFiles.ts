@@ -71,12 +71,12 @@ function stripSecure(value: unknown): { value: unknown; secret: boolean } {
     return { value, secret: false };
 }
 
-/** The config a program run for `stack` would see. */
-export function readStackConfigFile(stack: string, root = projectRoot): StackConfigFile {
-    const project = readProjectFile(root);
-    const file = path.join(root, `Pulumi.${stack}.yaml`);
+/** The config a program run for `stack` would see; stack files live in `stackDir` (Pulumi's stackConfigDir). */
+export function readStackConfigFile(stack: string, stackDir = projectRoot): StackConfigFile {
+    const project = readProjectFile();
+    const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        throw new Error(`no stack file ${path.basename(file)} (stacks here: ${stackNames(root).join(", ") || "none"})`);
+        throw new Error(`no stack file ${file} (stacks there: ${stackNames(stackDir).join(", ") || "none"})`);
     }
     const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     const config: Record<string, unknown> = {};

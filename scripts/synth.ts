@@ -6,7 +6,7 @@
  * object against its schema. A bad config exits 1 with the message
  * `pulumi preview` would show.
  *
- *   npm run synth [-- --stack dev] [-- --out out/dev]
+ *   npm run synth [-- --stack dev] [--out out/dev] [--stack-dir DIR]
  */
 import * as path from "path";
 import { runUnderMocks } from "./mockCloud";
@@ -21,7 +21,7 @@ function argument(name: string, fallback: string): string {
 async function main(): Promise<number> {
     const stack = argument("stack", "dev");
     const outDir = path.resolve(projectRoot, argument("out", path.join("out", stack)));
-    const { config, secretKeys } = readStackConfigFile(stack);
+    const { config, secretKeys } = readStackConfigFile(stack, path.resolve(argument("stack-dir", projectRoot)));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require("../index");
     const run = await runUnderMocks(program, { stack, config, secretKeys });

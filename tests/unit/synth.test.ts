@@ -1,0 +1,110 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { projectRoot } from "../../scripts/stackFiles";
+import { redact } from "../../scripts/synthOutput";
+
+function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/synth.ts", ...args], {
+        cwd: projectRoot,
+        encoding: "utf8",
+        env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" },
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function filesUnder(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+describe("offline synth", function () {
+    this.timeout(120_000);
+    let tmp: string;
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "eim-synth-"));
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    describe("the dev stack", () => {
+        let result: ReturnType<typeof synth>;
+        let out: string;
+        before(() => {
+            out = path.join(tmp, "dev");
+            result = synth(["--stack", "dev", "--out", out]);
+        });
+
+        it("exits 0 and prints the tree with the cluster, node group, VPC and subnets", () => {
+            assert.strictEqual(result.status, 0, result.stderr);
+            for (const line of [
+                "eks-ingress-mesh:index:Cluster  cluster",
+                "eks:index:Cluster  cluster-eks",
+                "eks:index:ManagedNodeGroup  cluster-nodes",
+                "aws:ec2/vpc:Vpc  cluster-network-vpc",
+                "aws:ec2/subnet:Subnet  cluster-network-public-0",
+                "aws:ec2/subnet:Subnet  cluster-network-private-1",
+            ]) {
+                assert.ok(result.stdout.includes(line), `tree lists ${line}`);
+            }
+            assert.match(result.stdout, /│  ├─ aws:ec2\/subnet:Subnet/, "subnets are drawn under their parent");
+        });
+
+        it("writes resources.json with every resource and its parent", () => {
+            const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8"));
+            const vpc = resources.find((r: { type: string }) => r.type === "aws:ec2/vpc:Vpc");
+            assert.strictEqual(vpc.parent, "eks-ingress-mesh:index:Network::cluster-network");
+            assert.strictEqual(vpc.inputs.cidrBlock, "10.20.0.0/16");
+        });
+
+        it("writes no secret into out/ (the kubeconfig is redacted)", () => {
+            for (const file of filesUnder(out)) {
+                const text = fs.readFileSync(file, "utf8");
+                assert.ok(!text.includes("get-token"), `${file} contains the kubeconfig`);
+            }
+            const outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8"));
+            assert.strictEqual(outputs.kubeconfig, "[secret]");
+        });
+
+        it("writes every Kubernetes manifest as YAML with apiVersion, kind and name", () => {
+            const dir = path.join(out, "manifests");
+            for (const file of fs.readdirSync(dir)) {
+                const doc = yaml.load(fs.readFileSync(path.join(dir, file), "utf8")) as Record<string, { name?: string } | string>;
+                assert.ok(doc.kind, `${file} has a kind`);
+            }
+        });
+    });
+
+    describe("a bad config", () => {
+        it("exits 1 naming desiredNodes, weight and domain, without a stack trace", () => {
+            const dev = fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8");
+            const bad = dev
+                .replace("desiredNodes: 3", "desiredNodes: 9")
+                .replace(/(canary:\n\s+weight:) 1/, "$1 150")
+                .replace("eks-ingress-mesh:domain: example.com", "eks-ingress-mesh:domain: exa mple.com");
+            assert.notStrictEqual(bad, dev);
+            fs.writeFileSync(path.join(tmp, "Pulumi.bad.yaml"), bad);
+            const result = synth(["--stack", "bad", "--stack-dir", tmp, "--out", path.join(tmp, "bad")]);
+            assert.strictEqual(result.status, 1);
+            assert.match(result.stderr, /cluster\.desiredNodes: must be between cluster\.minNodes \(2\) and cluster\.maxNodes \(5\); got 9/);
+            assert.match(result.stderr, /canary\.weight: must be an integer from 0 to 100; got 150/);
+            assert.match(result.stderr, /domain: must be a DNS name.*got "exa mple\.com"/);
+            assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+            assert.strictEqual(fs.existsSync(path.join(tmp, "bad")), false, "nothing is written");
+        });
+
+        it("names a missing stack file", () => {
+            const result = synth(["--stack", "nope", "--stack-dir", tmp]);
+            assert.strictEqual(result.status, 1);
+            assert.match(result.stderr, /no stack file .*Pulumi\.nope\.yaml/);
+        });
+    });
+
+    describe("redaction", () => {
+        it("redacts secret-looking keys and known secret strings at any depth", () => {
+            const value = { a: { kubeconfig: "x" }, b: ["prefix-s3cr3t-value-suffix"], c: "plain", token: "" };
+            assert.deepStrictEqual(redact(value, ["s3cr3t-value"]), { a: { kubeconfig: "[secret]" }, b: ["[secret]"], c: "plain", token: "" });
+        });
+    });
+});
