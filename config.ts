@@ -133,7 +133,7 @@ const dnsName = new RegExp(`^(?=.{1,253}$)(${dnsLabel}\\.)+${dnsLabel}$`);
 const dnsNameRule = "must be a DNS name: lower-case labels of 1-63 letters, digits and inner hyphens, separated by dots";
 const acmArn = /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const semver = /^\d+\.\d+\.\d+$/;
-const image = /^[a-z0-9]+([._\/:@-][a-zA-Z0-9]+)*$/;
+const image = /^[a-z0-9]+([._/:@-][a-zA-Z0-9]+)*$/;
 const region = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** A hostname inside the domain; the derived default needs no check of its own (the domain has one). */

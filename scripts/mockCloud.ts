@@ -8,7 +8,6 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export const mockAccountId = "123456789012";
 

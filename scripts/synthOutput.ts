@@ -10,7 +10,6 @@ import * as yaml from "js-yaml";
 import { MockResource, ProgramRun } from "./mockCloud";
 import { validateManifest } from "./validateManifest";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export const redacted = "[secret]";
 const secretKey = /kubeconfig|password|token|secret|privateKey/i;

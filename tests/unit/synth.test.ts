@@ -48,7 +48,7 @@ describe("offline synth", function () {
             ]) {
                 assert.ok(result.stdout.includes(line), `tree lists ${line}`);
             }
-            assert.match(result.stdout, /│  ├─ aws:ec2\/subnet:Subnet/, "subnets are drawn under their parent");
+            assert.match(result.stdout, /│ {2}├─ aws:ec2\/subnet:Subnet/, "subnets are drawn under their parent");
         });
 
         it("writes resources.json with every resource and its parent", () => {
