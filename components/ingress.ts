@@ -1,0 +1,181 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IngressConfig } from "../config";
+import { IrsaRole } from "./irsa";
+import { albAnnotations } from "./ingress/annotations";
+import { albController, albIngressClassName, controllerChart, controllerPolicyJson, controllerValues } from "./ingress/controller";
+import { albHostname, DnsRecordRequest, IngressLoadBalancerStatus } from "./ingress/records";
+import { checkRoutes, IngressRoute } from "./ingress/routes";
+
+export type { DnsRecordRequest } from "./ingress/records";
+export { appRoute, type BackendService, type GatewayBackend, type IngressRoute, kubeOpsViewRoutes } from "./ingress/routes";
+
+export interface IngressArgs {
+    readonly clusterName: pulumi.Input<string>;
+    readonly region: pulumi.Input<string>;
+    /** Set explicitly in the controller's values; undefined for an existing cluster (the controller then asks instance metadata). */
+    readonly vpcId: pulumi.Input<string | undefined>;
+    /**
+     * The cluster's IAM OIDC provider, for the controller's IRSA role. Pass a
+     * plain `undefined` (existing-cluster mode) to install the controller
+     * without IRSA: the node role or an EKS Pod Identity association must then
+     * grant components/policies/aws-load-balancer-controller-iam-policy.json.
+     */
+    readonly oidcProviderArn: pulumi.Input<string | undefined>;
+    readonly oidcProviderUrl: pulumi.Input<string | undefined>;
+    readonly ingress: IngressConfig;
+    /** Hostnames on the shared ALB; see appRoute and kubeOpsViewRoutes. */
+    readonly routes: IngressRoute[];
+}
+
+function required(value: pulumi.Input<string | undefined>, field: string): pulumi.Output<string> {
+    return pulumi.output(value).apply((v) => {
+        if (!v) {
+            throw new Error(
+                `ingress: ${field} resolved to nothing, so the load balancer controller's IRSA role has no identity provider to trust; ` +
+                    "pass a plain undefined for oidcProviderArn and oidcProviderUrl when the cluster has no IAM OIDC provider",
+            );
+        }
+        return v;
+    });
+}
+
+/**
+ * The edge: the AWS Load Balancer Controller (Helm, IRSA), the `alb`
+ * IngressClass, and one Ingress per route, all in one ALB group so every
+ * hostname shares a single ALB that sends traffic straight to pod IPs.
+ */
+export class Ingress extends pulumi.ComponentResource {
+    readonly controller: k8s.helm.v3.Release;
+    /** Undefined when the controller runs without IRSA. */
+    readonly controllerRole?: IrsaRole;
+    readonly ingressClass: k8s.networking.v1.IngressClass;
+    readonly ingresses: Record<string, k8s.networking.v1.Ingress>;
+    /** One alias record per route: hostname → the shared ALB. */
+    readonly records: DnsRecordRequest[];
+    /** Route name → public URL. */
+    readonly urls: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-ingress-mesh:index:Ingress", name, {}, opts);
+        checkRoutes(args.routes);
+        const cfg = args.ingress;
+
+        const withIrsa = args.oidcProviderArn !== undefined && args.oidcProviderUrl !== undefined;
+        if (withIrsa) {
+            this.controllerRole = new IrsaRole(
+                `${name}-controller-irsa`,
+                {
+                    oidcProviderArn: required(args.oidcProviderArn, "oidcProviderArn"),
+                    oidcProviderUrl: required(args.oidcProviderUrl, "oidcProviderUrl"),
+                    namespace: controllerChart.namespace,
+                    serviceAccount: controllerChart.serviceAccount,
+                    policyJson: controllerPolicyJson,
+                },
+                { parent: this },
+            );
+        } else {
+            pulumi.log.warn(
+                "ingress: no OIDC provider, so the AWS Load Balancer Controller gets no IRSA role; grant its IAM policy " +
+                    "(components/policies/aws-load-balancer-controller-iam-policy.json) to the node role or through EKS Pod Identity",
+                this,
+            );
+        }
+
+        this.controller = new k8s.helm.v3.Release(
+            `${name}-controller`,
+            {
+                name: controllerChart.releaseName,
+                chart: controllerChart.chart,
+                version: cfg.controllerChartVersion,
+                repositoryOpts: { repo: controllerChart.repo },
+                namespace: controllerChart.namespace,
+                values: pulumi
+                    .all([args.clusterName, args.region, args.vpcId, this.controllerRole?.roleArn])
+                    .apply(([clusterName, region, vpcId, roleArn]) => controllerValues({ clusterName, region, vpcId, roleArn })),
+                // Wait for the pods: the controller's admission webhooks must
+                // serve before the API server admits any Ingress or IngressClassParams.
+                skipAwait: false,
+                timeout: 600,
+            },
+            { parent: this, dependsOn: this.controllerRole ? [this.controllerRole] : [] },
+        );
+
+        // Pins the group and scheme at the class level too, so an Ingress
+        // created by hand with this class still joins the one ALB.
+        const params = new k8s.apiextensions.CustomResource(
+            `${name}-class-params`,
+            {
+                apiVersion: "elbv2.k8s.aws/v1beta1",
+                kind: "IngressClassParams",
+                metadata: { name: albIngressClassName },
+                spec: { group: { name: cfg.groupName }, scheme: cfg.scheme },
+            },
+            { parent: this, dependsOn: [this.controller] },
+        );
+        this.ingressClass = new k8s.networking.v1.IngressClass(
+            `${name}-class`,
+            {
+                metadata: { name: albIngressClassName },
+                spec: {
+                    controller: albController,
+                    parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: albIngressClassName },
+                },
+            },
+            { parent: this, dependsOn: [params] },
+        );
+
+        this.ingresses = {};
+        this.records = [];
+        for (const route of args.routes) {
+            const ingress = new k8s.networking.v1.Ingress(
+                `${name}-${route.name}`,
+                {
+                    metadata: {
+                        name: route.name,
+                        namespace: route.namespace,
+                        labels: { "app.kubernetes.io/part-of": "eks-ingress-mesh", "app.kubernetes.io/managed-by": "pulumi" },
+                        annotations: albAnnotations(cfg, { path: route.healthCheckPath, port: route.healthCheckPort }),
+                    },
+                    spec: {
+                        ingressClassName: albIngressClassName,
+                        rules: [
+                            {
+                                host: route.host,
+                                http: {
+                                    paths: [
+                                        {
+                                            path: "/",
+                                            pathType: "Prefix",
+                                            backend: { service: { name: route.serviceName, port: { number: route.servicePort } } },
+                                        },
+                                    ],
+                                },
+                            },
+                        ],
+                    },
+                },
+                {
+                    parent: this,
+                    dependsOn: [this.controller, this.ingressClass, ...(route.dependsOn ?? [])],
+                    // The name is fixed (DNS ownership markers and the ALB rules refer to it).
+                    deleteBeforeReplace: true,
+                },
+            );
+            this.ingresses[route.name] = ingress;
+            const id = pulumi.interpolate`${route.namespace}/${route.name}`;
+            this.records.push({
+                hostname: route.host,
+                aliasTarget: pulumi
+                    .all([id, ingress.status])
+                    .apply(([ingressId, status]) => albHostname(ingressId, status as IngressLoadBalancerStatus | undefined)),
+                resource: typeof route.namespace === "string" ? `ingress/${route.namespace}/${route.name}` : undefined,
+            });
+        }
+
+        const scheme = cfg.certificateArn ? "https" : "http";
+        this.urls = pulumi.output(Object.fromEntries(args.routes.map((r) => [r.name, `${scheme}://${r.host}/`])));
+
+        this.registerOutputs({ urls: this.urls, controllerRoleArn: this.controllerRole?.roleArn });
+    }
+}
