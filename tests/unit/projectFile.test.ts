@@ -1,6 +1,9 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { readmeWithTable } from "../../scripts/configDoc";
 import { configKeys, loadStackConfig } from "../../config";
-import { readProjectFile, readStackConfigFile, stackNames } from "../../scripts/stackFiles";
+import { projectRoot, readProjectFile, readStackConfigFile, stackNames } from "../../scripts/stackFiles";
 
 const allowedFields = ["type", "description", "default", "secret", "items", "value"];
 const simpleTypes = ["string", "integer", "boolean", "array"];
@@ -60,6 +63,16 @@ describe("Pulumi.yaml and stack files", () => {
         assert.strictEqual(cfg.canary.weight, 1);
         for (const key of configKeys) {
             assert.ok(key in config, `dev sets ${key}`);
+        }
+    });
+});
+
+describe("README config reference", () => {
+    it("is the table generated from Pulumi.yaml (run `npm run docs:config` after changing Pulumi.yaml)", () => {
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+        assert.strictEqual(readmeWithTable(readme), readme);
+        for (const key of configKeys) {
+            assert.ok(readme.includes(`| \`${key}\` |`), `README documents ${key}`);
         }
     });
 });
