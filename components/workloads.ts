@@ -1,0 +1,87 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AppConfig, KubeOpsViewConfig } from "../config";
+import { appPort, appVersions, configMapArgs, deploymentArgs, serviceArgs } from "./workloads/demoApp";
+import { kubeOpsViewChart, kubeOpsViewValues } from "./workloads/kubeOpsView";
+
+export interface WorkloadsArgs {
+    /** Images, replicas and hostname of the demo app. */
+    readonly app: AppConfig;
+    /** Whether and how kube-ops-view is installed. */
+    readonly kubeOpsView: KubeOpsViewConfig;
+    /** Namespace of the demo app; the mesh layer creates it and labels it for sidecar injection. */
+    readonly appNamespace: pulumi.Input<string>;
+}
+
+/** A Service other layers route to. */
+export interface ServiceRef {
+    readonly namespace: pulumi.Input<string>;
+    readonly name: pulumi.Input<string>;
+    readonly port: number;
+    /** What creates the Service: route to it only after these exist. */
+    readonly dependsOn: pulumi.Resource[];
+}
+
+/**
+ * What runs behind the edge: the demo app (stable and canary nginx
+ * Deployments behind one Service) and, optionally, kube-ops-view.
+ */
+export class Workloads extends pulumi.ComponentResource {
+    readonly appService: ServiceRef;
+    /** Undefined when kube-ops-view is disabled. */
+    readonly kubeOpsViewService?: ServiceRef;
+    readonly deployments: Record<string, k8s.apps.v1.Deployment>;
+    readonly kubeOpsView?: k8s.helm.v3.Release;
+
+    constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-ingress-mesh:index:Workloads", name, {}, opts);
+
+        this.deployments = {};
+        for (const version of appVersions) {
+            const config = new k8s.core.v1.ConfigMap(`${name}-app-${version}-config`, configMapArgs(version, args.appNamespace), { parent: this });
+            const image = version === "stable" ? args.app.stableImage : args.app.canaryImage;
+            this.deployments[version] = new k8s.apps.v1.Deployment(
+                `${name}-app-${version}`,
+                deploymentArgs(version, image, args.app.replicas, args.appNamespace),
+                { parent: this, dependsOn: [config] },
+            );
+        }
+        const service = new k8s.core.v1.Service(`${name}-app`, serviceArgs(args.appNamespace), { parent: this });
+        this.appService = {
+            namespace: service.metadata.namespace,
+            name: service.metadata.name,
+            port: appPort,
+            dependsOn: [service],
+        };
+
+        if (args.kubeOpsView.enabled) {
+            this.kubeOpsView = new k8s.helm.v3.Release(
+                `${name}-kube-ops-view`,
+                {
+                    name: kubeOpsViewChart.releaseName,
+                    chart: kubeOpsViewChart.chart,
+                    version: kubeOpsViewChart.version,
+                    repositoryOpts: { repo: kubeOpsViewChart.repo },
+                    namespace: kubeOpsViewChart.namespace,
+                    values: kubeOpsViewValues(args.kubeOpsView),
+                },
+                { parent: this },
+            );
+            this.kubeOpsViewService = {
+                namespace: kubeOpsViewChart.namespace,
+                name: kubeOpsViewChart.serviceName,
+                port: kubeOpsViewChart.servicePort,
+                dependsOn: [this.kubeOpsView],
+            };
+        }
+
+        this.registerOutputs({
+            appService: { namespace: this.appService.namespace, name: this.appService.name, port: this.appService.port },
+            kubeOpsViewService: this.kubeOpsViewService && {
+                namespace: this.kubeOpsViewService.namespace,
+                name: this.kubeOpsViewService.name,
+                port: this.kubeOpsViewService.port,
+            },
+        });
+    }
+}
