@@ -144,7 +144,7 @@ describe("ingress layer under mocks", () => {
 
         it("renders Ingress and IngressClass objects that match the Kubernetes schemas", () => {
             assertValidManifests([...r.run.byType(INGRESS), ...r.run.byType("kubernetes:networking.k8s.io/v1:IngressClass")]);
-            const broken = { ...manifestOf(r.run.one(INGRESS, "ingress-app")) } as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+            const broken = { ...manifestOf(r.run.one(INGRESS, "ingress-app")) } as Record<string, any>;
             broken.spec.rules[0].http.paths[0].pathType = "Glob";
             assert.throws(() => assertValidManifests([{ ...r.run.one(INGRESS, "ingress-app"), inputs: broken }]), /Ingress istio-ingress\/app does not match/);
         });
@@ -189,7 +189,13 @@ describe("ingress layer under mocks", () => {
         const cfg = config();
         const route = appRoute(cfg.app, gateway);
         await assert.rejects(
-            runUnderMocks(() => new Ingress("ingress", ingressArgs(cfg, { routes: [route, { ...route, name: "copy" }] }), k8sOptions()) && {}, { config: {} }),
+            runUnderMocks(
+                () => {
+                    new Ingress("ingress", ingressArgs(cfg, { routes: [route, { ...route, name: "copy" }] }), k8sOptions());
+                    return {};
+                },
+                { config: {} },
+            ),
             /route "copy": host app\.example\.com is already routed by "app"/,
         );
     });

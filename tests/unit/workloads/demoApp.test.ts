@@ -19,16 +19,16 @@ describe("workloads: demo app objects", () => {
     });
 
     it("selects each Deployment's pods by app and version, and the Service's by app only", () => {
-        const d = deploymentArgs("canary", "nginx:1.28-alpine", 3, "demo") as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const d = deploymentArgs("canary", "nginx:1.28-alpine", 3, "demo") as any;
         assert.deepStrictEqual(d.spec.selector.matchLabels, { app: "app", version: "canary" });
         assert.deepStrictEqual(d.spec.template.metadata.labels, appLabels("canary"));
-        const s = serviceArgs("demo") as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const s = serviceArgs("demo") as any;
         assert.deepStrictEqual(s.spec.selector, { app: "app" });
         assert.deepStrictEqual(s.spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
     });
 
     it("rolls the pods when the nginx config changes", () => {
-        const hash = (v: "stable" | "canary") => (deploymentArgs(v, "nginx", 1, "demo") as any).spec.template.metadata.annotations["checksum/nginx-config"]; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const hash = (v: "stable" | "canary") => (deploymentArgs(v, "nginx", 1, "demo") as any).spec.template.metadata.annotations["checksum/nginx-config"];
         assert.match(hash("stable"), /^[0-9a-f]{64}$/);
         assert.notStrictEqual(hash("stable"), hash("canary"));
     });

@@ -107,7 +107,7 @@ describe("workloads layer under mocks", () => {
 
         it("renders Deployments, Services and ConfigMaps that match the Kubernetes schemas", () => {
             assertValidManifests([...run.byType(DEPLOYMENT), ...run.byType(SERVICE), ...run.byType(CONFIGMAP)]);
-            const broken = manifestOf(run.byType(DEPLOYMENT)[0]) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+            const broken = manifestOf(run.byType(DEPLOYMENT)[0]) as Record<string, any>;
             broken.spec.replicas = "three";
             assert.throws(() => assertValidManifests([{ ...run.byType(DEPLOYMENT)[0], inputs: broken }]), /Deployment demo\/app-\w+ does not match/);
         });
