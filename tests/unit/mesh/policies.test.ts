@@ -32,7 +32,6 @@ function config(raw: Record<string, unknown> = {}): StackConfig {
     return loadStackConfig({ domain: "example.com", ...raw }, { stack: "dev" });
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function get(obj: unknown, path: string): any {
     return path.split(".").reduce<any>((o, k) => (o === undefined || o === null ? undefined : o[k]), obj);
 }
