@@ -94,35 +94,20 @@ export class Ingress extends pulumi.ComponentResource {
                     .all([args.clusterName, args.region, args.vpcId, this.controllerRole?.roleArn])
                     .apply(([clusterName, region, vpcId, roleArn]) => controllerValues({ clusterName, region, vpcId, roleArn })),
                 // Wait for the pods: the controller's admission webhooks must
-                // serve before the API server admits any Ingress or IngressClassParams.
+                // serve before the API server admits any Ingress.
                 skipAwait: false,
                 timeout: 600,
             },
             { parent: this, dependsOn: this.controllerRole ? [this.controllerRole] : [] },
         );
 
-        // Pins the group and scheme at the class level too, so an Ingress
-        // created by hand with this class still joins the one ALB.
-        const params = new k8s.apiextensions.CustomResource(
-            `${name}-class-params`,
-            {
-                apiVersion: "elbv2.k8s.aws/v1beta1",
-                kind: "IngressClassParams",
-                metadata: { name: albIngressClassName },
-                spec: { group: { name: cfg.groupName }, scheme: cfg.scheme },
-            },
-            { parent: this, dependsOn: [this.controller] },
-        );
+        // No IngressClassParams: the group and scheme are set per Ingress, and
+        // a custom resource would need the chart's CRD and have no schema to
+        // validate against offline.
         this.ingressClass = new k8s.networking.v1.IngressClass(
             `${name}-class`,
-            {
-                metadata: { name: albIngressClassName },
-                spec: {
-                    controller: albController,
-                    parameters: { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: albIngressClassName },
-                },
-            },
-            { parent: this, dependsOn: [params] },
+            { metadata: { name: albIngressClassName }, spec: { controller: albController } },
+            { parent: this, dependsOn: [this.controller] },
         );
 
         this.ingresses = {};
@@ -157,6 +142,9 @@ export class Ingress extends pulumi.ComponentResource {
                 },
                 {
                     parent: this,
+                    // After the controller on create (its webhook admits Ingresses) and
+                    // before it on destroy: the controller's finalizer deletes the ALB,
+                    // target groups and security groups only while it runs.
                     dependsOn: [this.controller, this.ingressClass, ...(route.dependsOn ?? [])],
                     // The name is fixed (DNS ownership markers and the ALB rules refer to it).
                     deleteBeforeReplace: true,

@@ -51,8 +51,9 @@ export function controllerValues(args: ControllerValuesArgs): Record<string, unk
             name: controllerChart.serviceAccount,
             annotations: args.roleArn ? { "eks.amazonaws.com/role-arn": args.roleArn } : {},
         },
-        // The IngressClass and its IngressClassParams are this program's own
-        // resources (created once the controller's webhooks serve), not the chart's.
+        // The IngressClass is this program's own resource, not the chart's;
+        // group and scheme come from each Ingress's annotations, not from
+        // IngressClassParams.
         createIngressClassResource: false,
         ingressClassParams: { create: false },
         ingressClass: albIngressClassName,

@@ -106,22 +106,19 @@ describe("ingress layer under mocks", () => {
             assert.ok(policy.Statement.some((st: { Action: string[] }) => st.Action.includes("elasticloadbalancing:CreateLoadBalancer")));
         });
 
-        it("creates the alb IngressClass for the controller, with params pinning the group and scheme", () => {
+        it("creates the alb IngressClass for the controller, after the controller", () => {
             const cls = r.run.one("kubernetes:networking.k8s.io/v1:IngressClass");
             assert.strictEqual(cls.inputs.metadata.name, "alb");
             assert.strictEqual(cls.inputs.spec.controller, "ingress.k8s.aws/alb");
-            assert.deepStrictEqual(cls.inputs.spec.parameters, { apiGroup: "elbv2.k8s.aws", kind: "IngressClassParams", name: "alb" });
-            const params = r.run.one("kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams");
-            assert.deepStrictEqual(params.inputs.spec, { group: { name: "eks-ingress-mesh" }, scheme: "internet-facing" });
+            assert.deepStrictEqual(r.edges.get("kubernetes:networking.k8s.io/v1:IngressClass::ingress-class"), ["ingress-controller"]);
         });
 
-        it("creates Ingresses and class params only after the controller (its webhooks admit them)", () => {
+        it("creates Ingresses only after the controller (its webhooks admit them) and the IRSA role", () => {
             for (const name of ["ingress-app", "ingress-kube-ops-view"]) {
                 const deps = r.edges.get(`${INGRESS}::${name}`) ?? [];
                 assert.ok(deps.includes("ingress-controller"), `${name} depends on the controller: ${deps}`);
                 assert.ok(deps.includes("ingress-class"), `${name} depends on the IngressClass: ${deps}`);
             }
-            assert.deepStrictEqual(r.edges.get("kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams::ingress-class-params"), ["ingress-controller"]);
             assert.deepStrictEqual(r.edges.get(`${RELEASE}::ingress-controller`), ["ingress-controller-irsa"]);
         });
 
