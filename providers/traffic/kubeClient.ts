@@ -144,7 +144,7 @@ export function connectKube(kubeconfig: string): TrafficRouterApi {
         async proxyGet(namespace, service, port, path, query, timeoutMs) {
             const search = new URLSearchParams(query).toString();
             const proxyPath =
-                `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(`${service}:${port}`)}/proxy/` +
+                `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}:${encodeURIComponent(port)}/proxy/` +
                 path.replace(/^\//, "") +
                 (search ? `?${search}` : "");
             const url = new URL(server.replace(/\/+$/, "") + proxyPath);
