@@ -64,6 +64,27 @@ async function runStack(weight: number): Promise<{ run: ProgramRun; scope: strin
 
 const key = (r: MockResource) => `${r.type}::${r.name}`;
 
+/**
+ * Inputs in comparable form: a resource reference (remote components such as
+ * eks:index:Cluster receive live Resource objects) becomes its type and name.
+ */
+function comparable(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(comparable);
+    }
+    if (typeof value === "function") {
+        return "[function]";
+    }
+    if (typeof value === "object" && value !== null) {
+        const r = value as { __pulumiResource?: boolean; __pulumiType?: string; __name?: string };
+        if (r.__pulumiResource) {
+            return `[resource ${r.__pulumiType}::${r.__name}]`;
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
+    }
+    return value;
+}
+
 describe("canary flow: canary.weight 1, then 25", () => {
     let first: ProgramRun;
     let second: ProgramRun;
@@ -85,7 +106,7 @@ describe("canary flow: canary.weight 1, then 25", () => {
     it("keeps every other input of the TrafficSplit", () => {
         const { canaryWeight: _a, ...before } = first.one(TRAFFIC_SPLIT).inputs;
         const { canaryWeight: _b, ...after } = second.one(TRAFFIC_SPLIT).inputs;
-        assert.deepStrictEqual(after, before);
+        assert.deepStrictEqual(comparable(after), comparable(before));
         assert.ok(Object.keys(before).length > 10, "the comparison covers the TrafficSplit's inputs");
     });
 
@@ -95,7 +116,7 @@ describe("canary flow: canary.weight 1, then 25", () => {
         assert.ok(others.filter((r) => r.type.startsWith("kubernetes:")).length >= 10, "Istio releases, namespaces and objects are compared");
         for (const r of others) {
             const twin = second.resources.find((s) => key(s) === key(r))!;
-            assert.deepStrictEqual(twin.inputs, r.inputs, `${key(r)} must not change when only canary.weight does`);
+            assert.deepStrictEqual(comparable(twin.inputs), comparable(r.inputs), `${key(r)} must not change when only canary.weight does`);
             assert.deepStrictEqual(twin.parent, r.parent);
         }
     });
