@@ -57,6 +57,32 @@ export const APP_GATEWAY_NAME = "app-gateway";
 
 const serviceName = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** Every Istio object and the TrafficSplit inputs; throws naming the key on a bad value. */
+function renderMeshObjects(args: MeshArgs, appService: string, prometheus: string | undefined) {
+    const { mesh, app, canary, resilience } = args;
+    if (!serviceName.test(appService)) {
+        throw new Error(`appServiceName: must be a Kubernetes Service name (lower-case letters, digits and inner hyphens, starting with a letter, at most 63); got ${JSON.stringify(appService)}`);
+    }
+    return {
+        gatewayObject: renderGateway({ name: APP_GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, hostname: app.hostname, selector: gatewaySelector, port: gatewayEndpoint.port }),
+        peerAuthentication: renderPeerAuthentication(app.namespace, mesh.mtls),
+        destinationRule: renderDestinationRule({
+            name: appService,
+            namespace: app.namespace,
+            host: serviceHost(appService, app.namespace),
+            circuitBreaker: resilience.circuitBreaker,
+            mtls: mesh.mtls,
+        }),
+        rateLimit: renderLocalRateLimit({
+            name: `${appService}-local-ratelimit`,
+            namespace: app.namespace,
+            workloadLabels: appSelectorLabels(appService),
+            rateLimit: resilience.rateLimit,
+        }),
+        split: trafficSplitSpec({ app, canary, resilience, appServiceName: appService, gateway: `${GATEWAY_NAMESPACE}/${APP_GATEWAY_NAME}`, prometheus }),
+    };
+}
+
 export class Mesh extends pulumi.ComponentResource {
     /** Where the ingress layer sends traffic: the gateway's ClusterIP Service (ALB targets its pods in IP mode). */
     readonly gateway: GatewayEndpoint;
@@ -75,31 +101,20 @@ export class Mesh extends pulumi.ComponentResource {
 
     constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-ingress-mesh:index:Mesh", name, {}, opts);
-        const { mesh, app, canary, resilience } = args;
+        const { mesh, app } = args;
         const appService = args.appServiceName ?? "app";
-        if (!serviceName.test(appService)) {
-            throw new Error(`appServiceName: must be a Kubernetes Service name (lower-case letters, digits and inner hyphens, starting with a letter, at most 63); got ${JSON.stringify(appService)}`);
-        }
         this.prometheus = mesh.prometheus.enabled ? PROMETHEUS_SERVICE : undefined;
         this.gateway = gatewayEndpoint;
 
-        // Render every object before registering any resource: a bad value fails with nothing half-created.
-        const gatewayObject = renderGateway({ name: APP_GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, hostname: app.hostname, selector: gatewaySelector, port: gatewayEndpoint.port });
-        const peerAuthentication = renderPeerAuthentication(app.namespace, mesh.mtls);
-        const destinationRule = renderDestinationRule({
-            name: appService,
-            namespace: app.namespace,
-            host: serviceHost(appService, app.namespace),
-            circuitBreaker: resilience.circuitBreaker,
-            mtls: mesh.mtls,
-        });
-        const rateLimit = renderLocalRateLimit({
-            name: `${appService}-local-ratelimit`,
-            namespace: app.namespace,
-            workloadLabels: appSelectorLabels(appService),
-            rateLimit: resilience.rateLimit,
-        });
-        const split = trafficSplitSpec({ app, canary, resilience, appServiceName: appService, gateway: `${GATEWAY_NAMESPACE}/${APP_GATEWAY_NAME}`, prometheus: this.prometheus });
+        // Render every object before registering any resource: a bad value fails with nothing half-created,
+        // and as a RunError, which the engine reports as its message alone (no stack trace).
+        let objects: ReturnType<typeof renderMeshObjects>;
+        try {
+            objects = renderMeshObjects(args, appService, this.prometheus);
+        } catch (e) {
+            throw new pulumi.RunError(e instanceof Error ? e.message : String(e));
+        }
+        const { gatewayObject, peerAuthentication, destinationRule, rateLimit, split } = objects;
 
         const namespace = (id: string, nsName: string, labels: Record<string, string> = {}) =>
             new k8s.core.v1.Namespace(`${name}-${id}`, { metadata: { name: nsName, labels: { ...managedLabels, ...labels } } }, { parent: this });

@@ -255,6 +255,7 @@ describe("Mesh component (under mocks)", () => {
         it("refuses a bad appServiceName before creating anything", async () => {
             const m = await runMesh(meshArgs(stackConfig(), { appServiceName: "Shop_1" }));
             assert.match(m.error?.message ?? "", /^appServiceName: must be a Kubernetes Service name .*; got "Shop_1"$/);
+            assert.ok(pulumi.RunError.isInstance(m.error), "reported as a RunError: the message alone, no stack trace");
             assert.deepStrictEqual(m.run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes").map((r) => r.name), []);
         });
 
