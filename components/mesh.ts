@@ -34,7 +34,7 @@ import {
     trafficSplitSpec,
 } from "./mesh/policies";
 
-export { GatewayEndpoint } from "./mesh/istio";
+export type { GatewayEndpoint } from "./mesh/istio";
 export { appPodLabels, appSelectorLabels, CANARY_SUBSET, STABLE_SUBSET, VERSION_LABEL } from "./mesh/policies";
 
 export interface MeshArgs {
