@@ -95,9 +95,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Collects failures; `property` is the top-level input, `key` the name users see. */
+/**
+ * Collects failures; `property` is the top-level input, `key` the name users see.
+ * (No class-field initializers: Pulumi's closure serializer drops them.)
+ */
 class Failures {
-    readonly list: CheckFailure[] = [];
+    readonly list: CheckFailure[];
+
+    constructor() {
+        this.list = [];
+    }
 
     add(property: string, key: string, rule: string, value: unknown): void {
         this.list.push({ property, reason: `${key}: ${rule}; got ${show(value)}` });
@@ -263,7 +270,7 @@ export function checkTrafficSplit(olds: PriorWeightState | undefined, news: Reco
         const name = lower(header.name);
         inputs.canaryHeader = { ...header, name };
         f.expect("canaryHeader", "canary.header.name", name, matches(HEADER_NAME, 256), "must be an HTTP header name (letters, digits, -, _ …)");
-        f.expect("canaryHeader", "canary.header.value", header.value, (v) => typeof v === "string" && v.length > 0 && !/[\0-\x1f\x7f]/.test(v),
+        f.expect("canaryHeader", "canary.header.value", header.value, (v) => typeof v === "string" && v.length > 0 && ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127),
             "must be a non-empty header value without control characters");
     }
 
