@@ -1,0 +1,87 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Policy, renderSyncPolicy, Route53RecordSync } from "../providers/dns";
+import { normalizeDomain, normalizeRecordName, withoutDot } from "../providers/dns/names";
+
+/** A DNS name that should point at a load balancer (an ALB created for an Ingress). */
+export interface DnsRecordRequest {
+    /** FQDN inside the domain, e.g. "app.example.com". */
+    readonly hostname: pulumi.Input<string>;
+    /** The ALB's DNS name, e.g. "k8s-app-1234.us-east-1.elb.amazonaws.com". */
+    readonly aliasTarget: pulumi.Input<string>;
+    /** The ALB's canonical hosted zone id; inferred from `aliasTarget` when omitted. */
+    readonly aliasHostedZoneId?: pulumi.Input<string>;
+    /** Written into the ownership marker, e.g. "ingress/default/app". */
+    readonly resource?: string;
+}
+
+export interface DnsArgs {
+    /** The public hosted zone's domain, e.g. "example.com". */
+    readonly domain: pulumi.Input<string>;
+    /** Pins the hosted zone; when absent the public zone named `domain` is looked up. */
+    readonly zoneId?: pulumi.Input<string>;
+    /** TXT registry owner id; the caller's default is "<project>-<stack>". */
+    readonly ownerId: pulumi.Input<string>;
+    /** "sync" (default), "upsert-only" (never delete) or "create-only" (never change existing records). */
+    readonly policy?: pulumi.Input<Policy>;
+    /** Prefix of the TXT marker names (ExternalDNS's --txt-prefix); default "". */
+    readonly txtPrefix?: pulumi.Input<string>;
+    /** One alias A record per request (evaluateTargetHealth on). */
+    readonly records: DnsRecordRequest[];
+}
+
+/**
+ * Hosted zone lookup plus one Route53RecordSync that keeps alias A records (and their
+ * ExternalDNS-compatible ownership markers) pointing at the load balancers.
+ */
+export class Dns extends pulumi.ComponentResource {
+    /** The record names, without trailing dot. */
+    public readonly fqdns: pulumi.Output<string[]>;
+    /** The hosted zone the records live in. */
+    public readonly zoneId: pulumi.Output<string>;
+    /** Least-privilege IAM policy (JSON) for the identity that runs the sync. */
+    public readonly syncPolicyJson: pulumi.Output<string>;
+    public readonly recordSync: Route53RecordSync;
+
+    constructor(name: string, args: DnsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-ingress-mesh:index:Dns", name, {}, opts);
+
+        const lookedUp = args.zoneId === undefined;
+        const zoneId = lookedUp ? aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, { parent: this }).zoneId : pulumi.output(args.zoneId as pulumi.Input<string>);
+
+        this.recordSync = new Route53RecordSync(
+            `${name}-records`,
+            {
+                zoneName: args.domain,
+                zoneId,
+                ownerId: args.ownerId,
+                policy: args.policy,
+                txtPrefix: args.txtPrefix,
+                records: args.records.map((r) => ({
+                    name: r.hostname,
+                    type: "A" as const,
+                    alias: { dnsName: r.aliasTarget, hostedZoneId: r.aliasHostedZoneId, evaluateTargetHealth: true },
+                    ...(r.resource === undefined ? {} : { resource: r.resource }),
+                })),
+            },
+            { parent: this },
+        );
+
+        // Known at preview time (the sync's own outputs are not, on first creation).
+        const names = pulumi.all([args.domain, ...args.records.map((r) => r.hostname)]).apply(([domain, ...hostnames]) => recordNames(domain, hostnames));
+        this.fqdns = names.apply((list) => [...new Set(list.map(withoutDot))]);
+        this.zoneId = zoneId;
+        this.syncPolicyJson = pulumi.all([zoneId, args.domain, args.txtPrefix, names]).apply(([id, domain, txtPrefix, list]) =>
+            renderSyncPolicy({ zoneId: id, zoneName: domain, txtPrefix, records: list.map((n) => ({ name: n, type: "A" })), lookupZoneByName: lookedUp }),
+        );
+
+        this.registerOutputs({ fqdns: this.fqdns, zoneId: this.zoneId, syncPolicyJson: this.syncPolicyJson });
+    }
+}
+
+/** Normalized record names (trailing dot); names the sync's check will reject are left out. */
+export function recordNames(domain: string, hostnames: readonly string[]): string[] {
+    const zone = normalizeDomain(domain);
+    if (!zone.ok) return [];
+    return hostnames.map((h) => normalizeRecordName(h, zone.name)).flatMap((r) => (r.ok ? [r.name] : []));
+}

@@ -1,0 +1,66 @@
+/**
+ * `diff`: what an update would change, per record, and which input changes force a replacement
+ * (the zone itself). Pure; compares the previous outputs (possibly refreshed from the live zone)
+ * with the new, checked inputs.
+ */
+import { recordKey, resolveSameZoneAliases, satisfies } from "./records";
+import type { NormalizedRecord } from "./types";
+import { DEFAULT_POLICY } from "./types";
+import { containsUnknown, normalizeZoneId } from "./validate";
+
+export interface RecordChange {
+    readonly name: string;
+    readonly type: string;
+    readonly kind: "add" | "update" | "remove";
+}
+
+export interface StateDiff {
+    readonly changes: boolean;
+    /** Top-level properties that force a replacement. */
+    readonly replaces: string[];
+    readonly records: RecordChange[];
+}
+
+function asRecords(value: unknown): NormalizedRecord[] {
+    return Array.isArray(value) ? (value.filter((r) => r && typeof r === "object" && typeof r.name === "string") as NormalizedRecord[]) : [];
+}
+
+/** Per-record differences between the records in state and the desired records. */
+export function diffRecords(olds: readonly NormalizedRecord[], news: readonly NormalizedRecord[]): RecordChange[] {
+    const oldByKey = new Map(olds.map((r) => [recordKey(r.name, r.type), r]));
+    const newKeys = new Set(news.map((r) => recordKey(r.name, r.type)));
+    const changes: RecordChange[] = [];
+    for (const r of news) {
+        const old = oldByKey.get(recordKey(r.name, r.type));
+        if (!old) changes.push({ name: r.name, type: r.type, kind: "add" });
+        else if (!satisfies(old, r)) changes.push({ name: r.name, type: r.type, kind: "update" });
+    }
+    for (const r of olds) {
+        if (!newKeys.has(recordKey(r.name, r.type))) changes.push({ name: r.name, type: r.type, kind: "remove" });
+    }
+    return changes;
+}
+
+/**
+ * Compares state (`olds`, the outputs of the last create/update/read; older versions may lack
+ * fields) with checked inputs (`news`). A different zone name, privateZone flag or pinned zone id
+ * means a different hosted zone, so the resource is replaced (the new zone is written first, then
+ * the old zone's records are removed).
+ */
+export function diffState(olds: Record<string, unknown>, news: Record<string, unknown>): StateDiff {
+    const replaces: string[] = [];
+    if (olds.zoneName !== news.zoneName) replaces.push("zoneName");
+    if ((olds.privateZone ?? false) !== (news.privateZone ?? false)) replaces.push("privateZone");
+    const pinned = news.zoneId;
+    if (pinned !== undefined && pinned !== null && (typeof pinned !== "string" || typeof olds.zoneId !== "string" || normalizeZoneId(pinned) !== normalizeZoneId(olds.zoneId))) {
+        replaces.push("zoneId");
+    }
+    if (containsUnknown(news.records)) {
+        return { changes: true, replaces, records: [] };
+    }
+    const zoneId = typeof olds.zoneId === "string" ? olds.zoneId : "";
+    const records = diffRecords(asRecords(olds.records), resolveSameZoneAliases(asRecords(news.records), zoneId));
+    const settingsChanged =
+        olds.ownerId !== news.ownerId || (olds.txtPrefix ?? "") !== (news.txtPrefix ?? "") || (olds.policy ?? DEFAULT_POLICY) !== (news.policy ?? DEFAULT_POLICY);
+    return { changes: replaces.length > 0 || records.length > 0 || settingsChanged, replaces, records };
+}

@@ -1,0 +1,73 @@
+/**
+ * Route53RecordSync: keeps a set of records in one Route53 hosted zone in sync, with ExternalDNS
+ * TXT ownership markers. See DESIGN.md ("Route53RecordSync") for the behaviour.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Route53RecordSyncProvider } from "./provider";
+import type { ApiCallCounts, ChangeCounts, NormalizedRecord, Policy, RecordType } from "./types";
+
+/** An alias target; `hostedZoneId` is inferred for ALB/CLB, NLB, CloudFront, S3 website, API Gateway and Global Accelerator. */
+export interface Route53AliasArgs {
+    readonly dnsName: pulumi.Input<string>;
+    readonly hostedZoneId?: pulumi.Input<string>;
+    /** Default false. */
+    readonly evaluateTargetHealth?: pulumi.Input<boolean>;
+}
+
+export interface Route53RecordArgs {
+    /** FQDN inside the zone, a single relative label, or "@" for the apex. */
+    readonly name: pulumi.Input<string>;
+    readonly type: pulumi.Input<RecordType>;
+    /** Default 300; not allowed with `alias`. */
+    readonly ttl?: pulumi.Input<number>;
+    /** Plain values; TXT values longer than 255 characters are split into several strings. */
+    readonly values?: pulumi.Input<pulumi.Input<string>[]>;
+    readonly alias?: pulumi.Input<Route53AliasArgs>;
+    /** Written into the TXT marker, e.g. "ingress/default/app". */
+    readonly resource?: pulumi.Input<string>;
+}
+
+export interface Route53RecordSyncArgs {
+    /** The hosted zone's domain, e.g. "example.com". */
+    readonly zoneName: pulumi.Input<string>;
+    /** Pins the hosted zone and skips the lookup by name. */
+    readonly zoneId?: pulumi.Input<string>;
+    /** Default false. */
+    readonly privateZone?: pulumi.Input<boolean>;
+    /** TXT registry owner id (one per stack or cluster); records of other owners are never touched. */
+    readonly ownerId: pulumi.Input<string>;
+    /** Prefix of the TXT marker names; may contain "%{record_type}". Default "". */
+    readonly txtPrefix?: pulumi.Input<string>;
+    /** "sync" (default) creates, updates and deletes; "upsert-only" never deletes; "create-only" never changes existing records. */
+    readonly policy?: pulumi.Input<Policy>;
+    readonly records: pulumi.Input<pulumi.Input<Route53RecordArgs>[]>;
+}
+
+export class Route53RecordSync extends pulumi.dynamic.Resource {
+    public readonly zoneName!: pulumi.Output<string>;
+    /** The resolved hosted zone id. */
+    public readonly zoneId!: pulumi.Output<string>;
+    public readonly privateZone!: pulumi.Output<boolean>;
+    public readonly ownerId!: pulumi.Output<string>;
+    public readonly txtPrefix!: pulumi.Output<string>;
+    public readonly policy!: pulumi.Output<Policy>;
+    /** The normalized records (FQDNs with trailing dot, canonical values, alias zone ids filled in). */
+    public readonly records!: pulumi.Output<NormalizedRecord[]>;
+    /** Record names without trailing dot. */
+    public readonly fqdns!: pulumi.Output<string[]>;
+    /** Route53 change ids of the last create/update. */
+    public readonly changeIds!: pulumi.Output<string[]>;
+    public readonly changeCounts!: pulumi.Output<ChangeCounts>;
+    public readonly apiCalls!: pulumi.Output<ApiCallCounts>;
+
+    constructor(name: string, args: Route53RecordSyncArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            new Route53RecordSyncProvider(),
+            name,
+            { ...args, zoneId: args.zoneId, fqdns: undefined, changeIds: undefined, changeCounts: undefined, apiCalls: undefined },
+            opts,
+            "dns",
+            "Route53RecordSync",
+        );
+    }
+}

@@ -1,0 +1,135 @@
+/**
+ * Shared shapes of the Route53RecordSync provider. Pure declarations only: every other module in
+ * providers/dns imports from here, and nothing here touches the network.
+ */
+
+/** Record types the provider manages. */
+export const RECORD_TYPES = ["A", "AAAA", "CNAME", "TXT"] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** How far the provider may go when the live zone differs from the desired records. */
+export const POLICIES = ["sync", "upsert-only", "create-only"] as const;
+export type Policy = (typeof POLICIES)[number];
+
+export const DEFAULT_TTL = 300;
+export const DEFAULT_POLICY: Policy = "sync";
+
+/** An alias target as the user writes it. */
+export interface AliasInput {
+    /** DNS name of the target, e.g. an ALB's `my-alb-123.us-east-1.elb.amazonaws.com`. */
+    readonly dnsName: string;
+    /** Hosted zone of the target; inferred for well-known AWS endpoints when omitted. */
+    readonly hostedZoneId?: string;
+    /** Default false. */
+    readonly evaluateTargetHealth?: boolean;
+}
+
+/** One record as the user writes it. */
+export interface RecordInput {
+    /** FQDN (with or without trailing dot), a single relative label, or "@" for the apex. */
+    readonly name: string;
+    readonly type: RecordType;
+    /** Default 300; not allowed with `alias`. */
+    readonly ttl?: number;
+    /** Plain record values; mutually exclusive with `alias`. */
+    readonly values?: string[];
+    readonly alias?: AliasInput;
+    /** Written into the TXT ownership marker, e.g. "ingress/default/app". */
+    readonly resource?: string;
+}
+
+/** The inputs of a Route53RecordSync, as DESIGN.md fixes them. */
+export interface RecordSyncInputs {
+    readonly zoneName: string;
+    readonly zoneId?: string;
+    readonly privateZone?: boolean;
+    readonly ownerId: string;
+    readonly txtPrefix?: string;
+    readonly policy?: Policy;
+    readonly records: RecordInput[];
+}
+
+/** A normalized alias target: lower-case FQDN with trailing dot, zone id always known. */
+export interface NormalizedAlias {
+    readonly dnsName: string;
+    /**
+     * Absent only when the target lies in the managed zone itself: the zone's own id is filled in
+     * once the zone is resolved (see `resolveSameZoneAliases`).
+     */
+    readonly hostedZoneId?: string;
+    readonly evaluateTargetHealth: boolean;
+}
+
+/**
+ * A record after `check`: name is a lower-case ASCII FQDN with trailing dot, values are in
+ * canonical Route53 form and sorted, exactly one of `values`/`alias` is set, `ttl` only with values.
+ */
+export interface NormalizedRecord {
+    readonly name: string;
+    readonly type: RecordType;
+    readonly ttl?: number;
+    readonly values?: string[];
+    readonly alias?: NormalizedAlias;
+    readonly resource?: string;
+}
+
+/** The inputs after `check`. */
+export interface NormalizedInputs {
+    readonly zoneName: string;
+    readonly zoneId?: string;
+    readonly privateZone: boolean;
+    readonly ownerId: string;
+    readonly txtPrefix: string;
+    readonly policy: Policy;
+    readonly records: NormalizedRecord[];
+}
+
+/** Route53 call counts of one provider operation. */
+export interface ApiCallCounts {
+    readonly read: number;
+    readonly change: number;
+}
+
+/** Number of Change elements submitted, by action. */
+export interface ChangeCounts {
+    readonly create: number;
+    readonly upsert: number;
+    readonly delete: number;
+}
+
+/** What create/update/read return as the resource's state. */
+export interface RecordSyncOutputs extends NormalizedInputs {
+    /** The resolved hosted zone id (without the "/hostedzone/" prefix). */
+    readonly zoneId: string;
+    /** The managed record names without trailing dot, de-duplicated, in input order. */
+    readonly fqdns: string[];
+    /** Route53 change ids of the last create/update, one per submitted batch. */
+    readonly changeIds: string[];
+    readonly changeCounts: ChangeCounts;
+    readonly apiCalls: ApiCallCounts;
+}
+
+/**
+ * A resource record set in the Route53 API's own shape (the subset this provider reads and
+ * writes). Declared here so pure modules never import the SDK.
+ */
+export interface Rrset {
+    readonly Name: string;
+    readonly Type: string;
+    readonly TTL?: number;
+    readonly ResourceRecords?: ReadonlyArray<{ readonly Value: string }>;
+    readonly AliasTarget?: {
+        readonly HostedZoneId: string;
+        readonly DNSName: string;
+        readonly EvaluateTargetHealth: boolean;
+    };
+    readonly SetIdentifier?: string;
+}
+
+export type ChangeAction = "CREATE" | "UPSERT" | "DELETE";
+
+/** One element of a ChangeBatch. */
+export interface Change {
+    readonly action: ChangeAction;
+    readonly rrset: Rrset;
+}
