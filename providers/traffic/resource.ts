@@ -80,17 +80,18 @@ export interface TrafficSplitArgs {
 }
 
 export class TrafficSplit extends pulumi.dynamic.Resource {
+    // `declare`: a plain field would be re-initialized to undefined after super() set the Output (ES2022 class fields).
     /** Stable subset weight in the cluster (live after a refresh). */
-    public readonly stableWeight!: pulumi.Output<number>;
+    declare public readonly stableWeight: pulumi.Output<number>;
     /** Canary subset weight in the cluster (live after a refresh). */
-    public readonly appliedCanaryWeight!: pulumi.Output<number>;
+    declare public readonly appliedCanaryWeight: pulumi.Output<number>;
     /** Canary weight before the last change. */
-    public readonly previousCanaryWeight!: pulumi.Output<number>;
+    declare public readonly previousCanaryWeight: pulumi.Output<number>;
     /** metadata.resourceVersion of the VirtualService as last written or read. */
-    public readonly resourceVersion!: pulumi.Output<string>;
-    public readonly namespace!: pulumi.Output<string>;
-    public readonly name!: pulumi.Output<string>;
-    public readonly canaryWeight!: pulumi.Output<number>;
+    declare public readonly resourceVersion: pulumi.Output<string>;
+    declare public readonly namespace: pulumi.Output<string>;
+    declare public readonly name: pulumi.Output<string>;
+    declare public readonly canaryWeight: pulumi.Output<number>;
 
     constructor(name: string, args: TrafficSplitArgs, opts?: pulumi.CustomResourceOptions) {
         super(
