@@ -19,6 +19,9 @@
  * updates it and runs the gate again. Deleting the object instead would leave
  * the service with no VirtualService at all, routing by pod count, i.e.
  * sending canary pods their share of traffic: the opposite of a rollback.
+ * (The engine keeps the new *inputs* of a partial create, and `check` only
+ * sees inputs, so that one retry is not held to `maxStep` from 0; the gate
+ * still guards it.)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { checkTrafficSplit, parsePrometheusTarget } from "./check";
@@ -39,8 +42,7 @@ export type Connect = (kubeconfig: string) => TrafficRouterApi;
 type Props = Record<string, unknown>;
 
 function withoutProvider(props: Props): Props {
-    const { __provider: _ignored, ...rest } = props;
-    void _ignored;
+    const { __provider: _provider, ...rest } = props;
     return rest;
 }
 
