@@ -4,10 +4,11 @@ import { IngressConfig } from "../config";
 import { IrsaRole } from "./irsa";
 import { albAnnotations } from "./ingress/annotations";
 import { albController, albIngressClassName, controllerChart, controllerPolicyJson, controllerValues } from "./ingress/controller";
-import { albHostname, DnsRecordRequest, IngressLoadBalancerStatus } from "./ingress/records";
+import type { DnsRecordRequest } from "./dns";
+import { albHostname, IngressLoadBalancerStatus } from "./ingress/records";
 import { checkRoutes, IngressRoute } from "./ingress/routes";
 
-export type { DnsRecordRequest } from "./ingress/records";
+export type { DnsRecordRequest } from "./dns";
 export { appRoute, type BackendService, type GatewayBackend, type IngressRoute, kubeOpsViewRoutes } from "./ingress/routes";
 
 export interface IngressArgs {

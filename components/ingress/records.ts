@@ -1,16 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-
-/**
- * A DNS record the DNS layer should keep pointing at a load balancer.
- * Structurally identical to `DnsRecordRequest` in components/dns.ts.
- */
-export interface DnsRecordRequest {
-    readonly hostname: pulumi.Input<string>;
-    readonly aliasTarget: pulumi.Input<string>;
-    readonly aliasHostedZoneId?: pulumi.Input<string>;
-    readonly resource?: string;
-}
-
 /** The part of an Ingress's status that carries the ALB's DNS name. */
 export interface IngressLoadBalancerStatus {
     readonly loadBalancer?: { readonly ingress?: ReadonlyArray<{ readonly hostname?: string; readonly ip?: string }> };
