@@ -1,0 +1,262 @@
+// DNS benchmark (`npm run bench:dns`): API calls and wall time of
+// Route53RecordSync against one aws.route53.Record per record, for N records,
+// on moto behind a rate-limited, call-counting proxy. Writes out/bench/dns.md
+// and out/bench/dns.json, prints PASS/FAIL for the Done-when targets and exits
+// non-zero when one fails. Bounded: a hard deadline stops the run.
+//
+//   --sizes 10,100,1000,5000   record counts
+//   --baseline-max 1000        measure the baseline up to this N, extrapolate above
+//   --rps 10                   proxy token bucket (delaying), Route53's limit stand-in
+//   --concurrency 10           baseline resources in flight (Pulumi runs them in parallel)
+//   --deadline-min 20          hard stop
+import * as fs from "fs";
+import * as path from "path";
+import { CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
+import { Route53RecordSyncProvider } from "../providers/dns";
+import { startMoto } from "../tests/integration/fixtures/moto";
+import { Route53Proxy, startRoute53Proxy } from "../tests/integration/fixtures/route53Proxy";
+import { PlainRecord, baselineCreate, baselineRefresh, baselineUpdateOne } from "./dns/baseline";
+import { BASELINE, Measurement, SYNC, Scenario, Subject, checkTargets, describeCalls, extrapolateBaseline, formatMs, renderMarkdown, totalCalls } from "./dns/report";
+
+interface Options {
+    readonly sizes: number[];
+    readonly baselineMax: number;
+    readonly rps: number;
+    readonly concurrency: number;
+    readonly deadlineMin: number;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+    const opts = { sizes: [10, 100, 1000, 5000], baselineMax: 1000, rps: 10, concurrency: 10, deadlineMin: 20 };
+    for (let i = 0; i < argv.length; i += 2) {
+        const [flag, value] = [argv[i], argv[i + 1]];
+        const num = Number(value);
+        const bad = (rule: string): never => {
+            throw new Error(`bench:dns: ${flag} ${rule}, got ${JSON.stringify(value)}`);
+        };
+        switch (flag) {
+            case "--sizes":
+                opts.sizes = (value ?? "").split(",").map(Number);
+                if (opts.sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 10000)) bad("must be a comma-separated list of integers in 1..10000");
+                break;
+            case "--baseline-max":
+                if (!Number.isInteger(num) || num < 0) bad("must be an integer >= 0");
+                opts.baselineMax = num;
+                break;
+            case "--rps":
+                if (!(num > 0)) bad("must be a number > 0");
+                opts.rps = num;
+                break;
+            case "--concurrency":
+                if (!Number.isInteger(num) || num < 1) bad("must be an integer >= 1");
+                opts.concurrency = num;
+                break;
+            case "--deadline-min":
+                if (!(num > 0)) bad("must be a number > 0");
+                opts.deadlineMin = num;
+                break;
+            default:
+                throw new Error(`bench:dns: unknown option ${flag}; allowed: --sizes, --baseline-max, --rps, --concurrency, --deadline-min`);
+        }
+    }
+    return opts;
+}
+
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: "us-east-1" };
+
+/** How the sync labels its ownership markers; marker length decides how many records fit a request. */
+interface MarkerStyle {
+    readonly subject: Subject;
+    /** The program's default owner id is "<project>-<stack>". */
+    readonly ownerId: string;
+    /** ExternalDNS-style resource label of record i (what components/dns.ts passes), or none. */
+    readonly resource?: (i: number) => string;
+}
+
+/** The N the Done-when targets are stated for. */
+const TARGET_N = 1000;
+
+const REALISTIC: MarkerStyle = { subject: SYNC, ownerId: "eks-ingress-mesh-bench", resource: (i) => `ingress/bench/app-${i}` };
+const OWNER_ONLY: MarkerStyle = { subject: "Route53RecordSync, owner-only markers", ownerId: "eks-ingress-mesh-bench" };
+
+function client(endpoint: string): Route53Client {
+    return new Route53Client({ endpoint, region: CREDENTIALS.AWS_REGION, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+}
+
+function recordsFor(zone: string, n: number, variant = 0): PlainRecord[] {
+    return Array.from({ length: n }, (_, i) => ({
+        name: `r${i}.${zone}`,
+        type: "A" as const,
+        ttl: 300,
+        values: [`10.${(i >> 8) & 255}.${i & 255}.${variant + 1}`],
+    }));
+}
+
+function syncInputs(zone: string, records: readonly PlainRecord[], style: MarkerStyle): Record<string, unknown> {
+    return {
+        zoneName: zone,
+        ownerId: style.ownerId,
+        records: records.map((r, i) => ({ name: r.name, type: r.type, ttl: r.ttl, values: [...r.values], ...(style.resource ? { resource: style.resource(i) } : {}) })),
+    };
+}
+
+async function createZone(direct: Route53Client, name: string): Promise<string> {
+    const out = await direct.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `${name}-${Date.now()}` }));
+    const id = out.HostedZone?.Id;
+    if (!id) throw new Error(`bench:dns: CreateHostedZone ${name} returned no id`);
+    return id.replace(/^\/hostedzone\//, "");
+}
+
+async function listZone(direct: Route53Client, zoneId: string): Promise<ResourceRecordSet[]> {
+    const all: ResourceRecordSet[] = [];
+    let start: { StartRecordName?: string; StartRecordType?: ResourceRecordSet["Type"] } = {};
+    for (let page = 0; page < 1000; page++) {
+        const out = await direct.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 300, ...start }));
+        all.push(...(out.ResourceRecordSets ?? []));
+        if (!out.IsTruncated) return all;
+        start = { StartRecordName: out.NextRecordName, StartRecordType: out.NextRecordType };
+    }
+    throw new Error(`bench:dns: zone ${zoneId} has more than 1000 pages`);
+}
+
+/** The zone must hold exactly the wanted A records, each with its ownership TXT record. */
+async function verifyZone(direct: Route53Client, zoneId: string, records: readonly PlainRecord[], ownerId: string): Promise<void> {
+    const live = await listZone(direct, zoneId);
+    const a = new Map(live.filter((r) => r.Type === "A").map((r) => [r.Name!.replace(/\.$/, ""), r.ResourceRecords?.map((v) => v.Value)]));
+    const txt = live.filter((r) => r.Type === "TXT" && (r.ResourceRecords ?? []).some((v) => v.Value?.includes(`external-dns/owner=${ownerId}`)));
+    const wrong = records.filter((r) => JSON.stringify(a.get(r.name)) !== JSON.stringify(r.values));
+    if (wrong.length > 0 || a.size !== records.length || txt.length !== records.length) {
+        throw new Error(
+            `bench:dns: zone ${zoneId} is not in the desired state: ${a.size} A records (want ${records.length}), ` +
+            `${txt.length} owned TXT markers (want ${records.length}), ${wrong.length} wrong, e.g. ${wrong[0]?.name ?? "-"}`,
+        );
+    }
+}
+
+async function measure(
+    proxy: Route53Proxy, n: number, subject: Subject, scenario: Scenario, run: () => Promise<void>,
+): Promise<Measurement> {
+    proxy.reset();
+    const t0 = performance.now();
+    await run();
+    const m: Measurement = { n, subject, scenario, calls: proxy.counts(), wallMs: performance.now() - t0 };
+    log(`  N=${n} ${subject} ${scenario}: ${totalCalls(m.calls)} calls (${describeCalls(m.calls)}) in ${formatMs(m.wallMs)}`);
+    return m;
+}
+
+function log(line: string): void {
+    process.stderr.write(`${line}\n`);
+}
+
+async function benchProvider(proxy: Route53Proxy, direct: Route53Client, n: number, zone: string, style: MarkerStyle): Promise<Measurement[]> {
+    const zoneId = await createZone(direct, zone);
+    const provider = new Route53RecordSyncProvider();
+    const records = recordsFor(zone, n);
+    const checked = await provider.check!({}, syncInputs(zone, records, style));
+    if (checked.failures && checked.failures.length > 0) {
+        throw new Error(`bench:dns: check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    }
+    const inputs = checked.inputs;
+    const out: Measurement[] = [];
+    let id = "";
+    let state: Record<string, unknown> = {};
+    out.push(await measure(proxy, n, style.subject, "first sync", async () => {
+        const created = await provider.create!(inputs);
+        id = created.id;
+        state = created.outs ?? {};
+    }));
+    await verifyZone(direct, zoneId, records, style.ownerId);
+    out.push(await measure(proxy, n, style.subject, "no-op sync", async () => {
+        state = (await provider.update!(id, state, inputs)).outs ?? state;
+    }));
+    const changed = records.map((r, i) => (i === 0 ? { ...r, values: ["192.0.2.200"] } : r));
+    const changedInputs = (await provider.check!(inputs, syncInputs(zone, changed, style))).inputs;
+    out.push(await measure(proxy, n, style.subject, "one-record change", async () => {
+        await provider.update!(id, state, changedInputs);
+    }));
+    await verifyZone(direct, zoneId, changed, style.ownerId);
+    return out;
+}
+
+async function benchBaseline(proxy: Route53Proxy, direct: Route53Client, counted: Route53Client, n: number, zone: string, concurrency: number): Promise<Measurement[]> {
+    const zoneId = await createZone(direct, zone);
+    const records = recordsFor(zone, n);
+    return [
+        await measure(proxy, n, BASELINE, "first sync", () => baselineCreate(counted, zoneId, records, concurrency)),
+        await measure(proxy, n, BASELINE, "no-op sync", () => baselineRefresh(counted, zoneId, records, concurrency)),
+        await measure(proxy, n, BASELINE, "one-record change", () => baselineUpdateOne(counted, zoneId, { ...records[0], values: ["192.0.2.200"] })),
+    ];
+}
+
+async function main(): Promise<number> {
+    const opts = parseOptions(process.argv.slice(2));
+    const started = performance.now();
+    const deadline = setTimeout(() => {
+        log(`bench:dns: FAIL: still running after ${opts.deadlineMin} min (--deadline-min); stopping.`);
+        process.exit(2);
+    }, opts.deadlineMin * 60_000);
+    deadline.unref();
+
+    Object.assign(process.env, CREDENTIALS);
+    const moto = await startMoto({ detached: true });
+    const proxy = await startRoute53Proxy(moto.endpoint);
+    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+    const direct = client(moto.endpoint);
+    const counted = client(proxy.endpoint);
+    const runId = Date.now().toString(36);
+    const measurements: Measurement[] = [];
+    try {
+        proxy.setRateLimit(opts.rps);
+        for (const n of opts.sizes) {
+            log(`N=${n}`);
+            measurements.push(...(await benchProvider(proxy, direct, n, `sync-${n}-${runId}.bench.test`, REALISTIC)));
+            if (n === TARGET_N) measurements.push(...(await benchProvider(proxy, direct, n, `owner-${n}-${runId}.bench.test`, OWNER_ONLY)));
+            if (n <= opts.baselineMax) {
+                measurements.push(...(await benchBaseline(proxy, direct, counted, n, `base-${n}-${runId}.bench.test`, opts.concurrency)));
+            } else {
+                const from = Math.max(...measurements.filter((m) => m.subject === BASELINE).map((m) => m.n));
+                if (!Number.isFinite(from)) throw new Error("bench:dns: nothing to extrapolate the baseline from; raise --baseline-max");
+                for (const m of measurements.filter((x) => x.subject === BASELINE && x.n === from)) measurements.push(extrapolateBaseline(n, m));
+            }
+        }
+    } finally {
+        direct.destroy();
+        counted.destroy();
+        await proxy.close();
+        // moto runs detached and is killed when this process exits (awaiting its exit would let the event loop drain).
+    }
+
+    const checks = checkTargets(measurements, TARGET_N);
+    const meta = {
+        date: new Date().toISOString(),
+        rps: opts.rps,
+        baselineConcurrency: opts.concurrency,
+        baselineMeasuredUpTo: Math.min(opts.baselineMax, Math.max(...opts.sizes)),
+        providerMaxRps: process.env.EIM_ROUTE53_MAX_RPS ?? "unset (provider default)",
+        node: process.versions.node,
+        totalMs: performance.now() - started,
+        notes: [
+            `Records: N plain A records (TTL 300, one value). ${SYNC} writes one ExternalDNS TXT marker per record, owner id ` +
+                `"${REALISTIC.ownerId}" (the program's "<project>-<stack>" default) and resource label "ingress/bench/app-<i>" ` +
+                `(the shape components/dns.ts passes), about 110 value characters per record and marker, so Route53's limit of ` +
+                `32000 value characters per request binds before its 1000-record limit. "${OWNER_ONLY.subject}" (N=${TARGET_N} only) ` +
+                `omits the resource label (about 75 characters per record). The zone is looked up by name (zoneId not pinned).`,
+        ],
+    };
+    const markdown = renderMarkdown(meta, measurements, checks);
+    const outDir = path.resolve(__dirname, "../out/bench");
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, "dns.md"), markdown);
+    fs.writeFileSync(path.join(outDir, "dns.json"), JSON.stringify({ meta, measurements, checks }, null, 2) + "\n");
+    process.stdout.write(markdown);
+    log(`wrote ${path.relative(process.cwd(), path.join(outDir, "dns.md"))} and dns.json`);
+    return checks.every((c) => c.pass) ? 0 : 1;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+        log(`bench:dns: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(2);
+    },
+);
