@@ -1,23 +1,70 @@
 /**
- * eks-ingress-mesh: an EKS cluster's edge and service mesh.
+ * eks-ingress-mesh: an EKS cluster's edge and service mesh, as code.
  *
- *   config  →  cluster  →  mesh (Istio, canary TrafficSplit)
- *                       →  workloads (demo app, kube-ops-view)
- *                       →  ingress (AWS Load Balancer Controller, ALB Ingresses)
- *                       →  dns (Route53RecordSync for the Ingress hosts)
+ *   config     the stack's validated settings (config.ts)
+ *   cluster    EKS + VPC + node group + VPC CNI + OIDC, or an existing cluster
+ *   mesh       Istio, mTLS, resilience policies, the canary TrafficSplit
+ *   workloads  the demo app (stable + canary) and kube-ops-view
+ *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode
+ *   dns        Route53RecordSync: alias records for every Ingress host
  */
 import { readStackConfig } from "./config";
 import { Cluster } from "./components/cluster";
+import { Dns } from "./components/dns";
+import { appRoute, Ingress, kubeOpsViewRoutes } from "./components/ingress";
+import { Mesh } from "./components/mesh";
+import { Workloads } from "./components/workloads";
 
 export = async () => {
     const config = readStackConfig();
 
     const cluster = new Cluster("cluster", { cluster: config.cluster });
+    const onCluster = { providers: { kubernetes: cluster.provider } };
+
+    const mesh = new Mesh(
+        "mesh",
+        { mesh: config.mesh, app: config.app, canary: config.canary, resilience: config.resilience, kubeconfig: cluster.kubeconfig },
+        onCluster,
+    );
+
+    const workloads = new Workloads(
+        "workloads",
+        { app: config.app, kubeOpsView: config.kubeOpsView, appNamespace: mesh.appNamespace },
+        onCluster,
+    );
+
+    const ingress = new Ingress(
+        "ingress",
+        {
+            clusterName: cluster.clusterName,
+            region: config.region,
+            vpcId: cluster.vpcId,
+            oidcProviderArn: config.cluster.kubeconfig ? undefined : cluster.oidcProviderArn,
+            oidcProviderUrl: config.cluster.kubeconfig ? undefined : cluster.oidcProviderUrl,
+            ingress: config.ingress,
+            routes: [appRoute(config.app, mesh.gateway, [mesh]), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService)],
+        },
+        onCluster,
+    );
+
+    const dns = new Dns("dns", {
+        domain: config.domain,
+        zoneId: config.dns.zoneId,
+        ownerId: config.dns.ownerId,
+        policy: config.dns.policy,
+        txtPrefix: config.dns.txtPrefix,
+        records: ingress.records,
+    });
 
     return {
         clusterName: cluster.clusterName,
         kubeconfig: cluster.kubeconfig,
         vpcId: cluster.vpcId,
         oidcProviderArn: cluster.oidcProviderArn,
+        urls: ingress.urls,
+        fqdns: dns.fqdns,
+        dnsSyncPolicy: dns.syncPolicyJson,
+        canaryWeight: mesh.canaryWeight,
+        stableWeight: mesh.stableWeight,
     };
 };

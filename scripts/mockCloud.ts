@@ -166,7 +166,8 @@ async function checkDynamicResource(name: string, inputs: Record<string, any>): 
     if (result.failures && result.failures.length > 0) {
         throw new pulumi.RunError(`${name}: ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
     }
-    return result.inputs ?? inputs;
+    // The SDK's host re-attaches the serialized provider to the checked inputs the same way.
+    return { ...(result.inputs ?? inputs), __provider: inputs.__provider };
 }
 
 const secretSignature = "4dabf18193072939515e22adb298388d";
@@ -293,7 +294,8 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
             });
             return program();
         })) ?? {};
-    await pulumi.runtime.waitForRPCs();
+    // Not in the SDK's typings, but exported: waits until every registration the program started is done.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 
     const resolvedOutputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(outputs)) {

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { MockResource, ProgramRun } from "./mockCloud";
+import { dynamicPlanOf } from "./dynamicPlans";
 import { validateManifest } from "./validateManifest";
 
 
@@ -66,7 +67,14 @@ function withoutInternals(inputs: Record<string, any>): Record<string, any> {
 }
 
 /** The Kubernetes object a `kubernetes:` resource would apply, or undefined for providers and Helm releases. */
-export function manifestOf(r: MockResource): Record<string, any> | undefined {
+export interface Manifest {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+    readonly [field: string]: unknown;
+}
+
+export function manifestOf(r: MockResource): Manifest | undefined {
     if (!r.type.startsWith("kubernetes:") || r.type === "kubernetes:helm.sh/v3:Release") {
         return undefined;
     }
@@ -105,24 +113,31 @@ export function writeSynthOutput(run: ProgramRun, outDir: string): SynthSummary 
 
     let manifests = 0;
     let helmReleases = 0;
+    const writeManifest = (manifest: Manifest) => {
+        validateManifest(manifest);
+        write(path.join(manifestDir, fileName(manifest.kind, manifest.metadata.namespace, manifest.metadata.name)), redact(manifest, secrets));
+        manifests++;
+    };
     for (const r of run.resources) {
         const manifest = manifestOf(r);
         if (manifest) {
-            validateManifest(manifest);
-            write(path.join(manifestDir, fileName(manifest.kind, manifest.metadata?.namespace, manifest.metadata?.name)), redact(manifest, secrets));
-            manifests++;
+            writeManifest(manifest);
         }
         const release = helmReleaseOf(r);
         if (release) {
             write(path.join(manifestDir, fileName("HelmRelease", release.namespace, release.name)), redact(release, secrets));
             helmReleases++;
         }
+        if (typeof r.inputs.__provider === "string") {
+            write(path.join(outDir, `${r.name}.json`), redact(withoutInternals(r.state), secrets));
+            const plan = dynamicPlanOf(r);
+            plan?.manifests.forEach(writeManifest);
+            if (plan) {
+                write(path.join(outDir, `${r.name}.plan.json`), redact(plan.summary, secrets));
+            }
+        }
     }
 
-    const dynamic = run.resources.filter((r) => typeof r.inputs.__provider === "string");
-    for (const r of dynamic) {
-        write(path.join(outDir, `${r.name}.json`), redact(withoutInternals(r.state), secrets));
-    }
     write(
         path.join(outDir, "resources.json"),
         run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, id: r.id, inputs: redact(withoutInternals(r.inputs), secrets) })),

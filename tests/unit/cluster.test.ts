@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../../config";
 import { Cluster } from "../../components/cluster";
 import { irsaTrustPolicy, IrsaRole } from "../../components/irsa";
@@ -79,7 +80,7 @@ describe("cluster layer", () => {
         });
 
         it("hands out the kubeconfig only as a secret", async () => {
-            assert.strictEqual(await cluster.kubeconfig.isSecret, true);
+            assert.strictEqual(await pulumi.isSecret(cluster.kubeconfig), true);
             const provider = run.one("pulumi:providers:kubernetes");
             assert.match(provider.inputs.kubeconfig, /"get-token","--cluster-name","eim-dev"/, "the provider gets the cluster's kubeconfig");
             assert.ok(run.secretValues.has(provider.inputs.kubeconfig), "and it reaches the provider as a secret");
@@ -96,7 +97,7 @@ describe("cluster layer", () => {
             assert.deepStrictEqual(run.resources.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("eks:")), []);
             assert.strictEqual(run.one("pulumi:providers:kubernetes").inputs.kubeconfig, kubeconfig);
             assert.ok(run.secretValues.has(kubeconfig));
-            assert.strictEqual(await cluster!.kubeconfig.isSecret, true);
+            assert.strictEqual(await pulumi.isSecret(cluster!.kubeconfig), true);
             assert.strictEqual(await settle(cluster!.oidcProviderArn), undefined);
         });
     });
