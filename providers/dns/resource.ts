@@ -66,7 +66,7 @@ export class Route53RecordSync extends pulumi.dynamic.Resource {
             name,
             { ...args, zoneId: args.zoneId, fqdns: undefined, changeIds: undefined, changeCounts: undefined, apiCalls: undefined },
             opts,
-            "dns",
+            "eks-ingress-mesh",
             "Route53RecordSync",
         );
     }
