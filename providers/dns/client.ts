@@ -9,7 +9,8 @@
  *   otherwise.
  * - Rate cap: every attempt waits for a process-wide slot, 4 per second by default, below
  *   Route53's 5 requests/second per account. `EIM_ROUTE53_MAX_RPS` overrides it (tests against
- *   moto raise it); `EIM_ROUTE53_CALL_LOG=<file>` appends each command name to the file.
+ *   moto raise it); `EIM_ROUTE53_CALL_LOG=<file>` appends one line per call to the file (see
+ *   `callLogLine`), so tests can count calls even through the dynamic-provider host.
  */
 import { appendFileSync } from "fs";
 import type * as Route53Sdk from "@aws-sdk/client-route-53";
@@ -90,6 +91,16 @@ export async function acquireRequestSlot(now: () => number = Date.now): Promise<
     }
 }
 
+/**
+ * One line per call for EIM_ROUTE53_CALL_LOG: the action, and for change requests every change in
+ * order, e.g. `ChangeResourceRecordSets DELETE www.example.com. CNAME|CREATE www.example.com. A`.
+ */
+export function callLogLine(command: string, input: unknown): string {
+    const action = command.replace(/Command$/, "");
+    const changes = (input as { ChangeBatch?: { Changes?: Array<{ Action?: string; ResourceRecordSet?: { Name?: string; Type?: string } }> } })?.ChangeBatch?.Changes;
+    return changes ? `${action} ${changes.map((c) => `${c.Action} ${c.ResourceRecordSet?.Name} ${c.ResourceRecordSet?.Type}`).join("|")}` : action;
+}
+
 function describeError(err: unknown): string {
     if (err instanceof Error) {
         const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -138,7 +149,7 @@ export async function createRoute53Api(): Promise<Route53Api> {
             const command = context.commandName ?? "unknown";
             if (command === "ChangeResourceRecordSetsCommand") counts.change++;
             else counts.read++;
-            if (callLog) appendFileSync(callLog, `${command.replace(/Command$/, "")}\n`);
+            if (callLog) appendFileSync(callLog, `${callLogLine(command, args.input)}\n`);
             return next(args);
         },
         { step: "initialize", name: "eimRoute53CallCounter" },

@@ -400,7 +400,10 @@ export function checkInputs(news: unknown): CheckOutcome {
     }
 
     if (failures.list.length > 0) {
-        return { inputs: { ...news }, failures: failures.list };
+        // top-level fields first, then by record, each in the order found
+        const order = (f: CheckFailure) => Number(/^records\[(\d+)\]/.exec(f.property)?.[1] ?? -1);
+        const sorted = failures.list.map((f, i) => ({ f, i })).sort((x, y) => order(x.f) - order(y.f) || x.i - y.i);
+        return { inputs: { ...news }, failures: sorted.map((x) => x.f) };
     }
     const inputs: NormalizedInputs = {
         zoneName: zoneName as string,

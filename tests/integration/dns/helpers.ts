@@ -1,0 +1,109 @@
+/**
+ * Shared helpers of the Route53RecordSync integration tests: zones on moto, full listings through
+ * a direct SDK client, and the provider's call log (EIM_ROUTE53_CALL_LOG).
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
+import { Route53RecordSyncProvider } from "../../../providers/dns";
+import type { MotoServer } from "../fixtures/moto";
+
+export type Props = Record<string, unknown>;
+
+let zoneSeq = 0;
+
+export function directClient(moto: MotoServer): Route53Client {
+    return new Route53Client({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+}
+
+export interface TestZone {
+    readonly name: string;
+    readonly id: string;
+}
+
+/** A fresh public zone with a unique name. */
+export async function newZone(client: Route53Client, label: string): Promise<TestZone> {
+    const name = `${label}-${++zoneSeq}-${process.pid}-${Date.now().toString(36)}.dns.test`;
+    const out = await client.send(new CreateHostedZoneCommand({ Name: name, CallerReference: name }));
+    return { name, id: (out.HostedZone?.Id ?? "").replace(/^\/hostedzone\//, "") };
+}
+
+/** The zone's full listing, exactly as Route53 (moto) returns it. */
+export async function listZone(client: Route53Client, zoneId: string): Promise<ResourceRecordSet[]> {
+    const all: ResourceRecordSet[] = [];
+    let start: { StartRecordName?: string; StartRecordType?: ResourceRecordSet["Type"] } = {};
+    for (let page = 0; page < 200; page++) {
+        const out = await client.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 300, ...start }));
+        all.push(...(out.ResourceRecordSets ?? []));
+        if (!out.IsTruncated) return all;
+        start = { StartRecordName: out.NextRecordName, StartRecordType: out.NextRecordType };
+    }
+    throw new Error(`zone ${zoneId}: more than 200 pages`);
+}
+
+/** name → type → values (or "alias:<dns name>") for compact assertions; SOA/NS left out. */
+export async function zoneContents(client: Route53Client, zoneId: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const r of await listZone(client, zoneId)) {
+        if (r.Type === "SOA" || r.Type === "NS") continue;
+        const value = r.AliasTarget
+            ? `alias ${r.AliasTarget.DNSName} ${r.AliasTarget.HostedZoneId} ${r.AliasTarget.EvaluateTargetHealth}`
+            : `${r.TTL} ${(r.ResourceRecords ?? []).map((v) => v.Value).join(" , ")}`;
+        out[`${r.Name} ${r.Type}`] = value;
+    }
+    return out;
+}
+
+/** Writes record sets directly (another tool, a human, ExternalDNS). */
+export async function seed(client: Route53Client, zoneId: string, sets: ResourceRecordSet[], action: "CREATE" | "UPSERT" = "CREATE"): Promise<void> {
+    await client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: sets.map((ResourceRecordSet) => ({ Action: action, ResourceRecordSet })) } }));
+}
+
+export const marker = (owner: string, resource?: string): string =>
+    `"heritage=external-dns,external-dns/owner=${owner}${resource ? `,external-dns/resource=${resource}` : ""}"`;
+
+/**
+ * Points the provider's call log at a temp file for the describe block, and raises the rate cap
+ * (moto has no account limit). Returns readers for the calls made since the last reset.
+ */
+export function useCallLog(): { reset(): void; lines(): string[]; count(action: string): number } {
+    let file = "";
+    const saved: Record<string, string | undefined> = {};
+    before(() => {
+        file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dns-calls-")), "calls.log");
+        for (const [k, v] of Object.entries({ EIM_ROUTE53_CALL_LOG: file, EIM_ROUTE53_MAX_RPS: "unlimited" })) {
+            saved[k] = process.env[k];
+            process.env[k] = v;
+        }
+    });
+    after(() => {
+        for (const [k, v] of Object.entries(saved)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+    });
+    const lines = (): string[] => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
+    return {
+        reset: () => fs.rmSync(file, { force: true }),
+        lines,
+        count: (action) => lines().filter((l) => l === action || l.startsWith(`${action} `)).length,
+    };
+}
+
+/** check + create, asserting check passes; returns what the engine would keep. */
+export async function createSync(provider: Route53RecordSyncProvider, news: Props): Promise<{ id: string; inputs: Props; outs: Props }> {
+    const checked = await provider.check({}, news);
+    assert.deepStrictEqual(checked.failures ?? [], []);
+    const created = await provider.create(checked.inputs);
+    return { id: created.id, inputs: checked.inputs, outs: created.outs };
+}
+
+/** check + update from the previous outputs. */
+export async function updateSync(provider: Route53RecordSyncProvider, id: string, olds: Props, news: Props): Promise<{ inputs: Props; outs: Props }> {
+    const checked = await provider.check(olds, news);
+    assert.deepStrictEqual(checked.failures ?? [], []);
+    const updated = await provider.update(id, olds, checked.inputs);
+    return { inputs: checked.inputs, outs: updated.outs as Props };
+}
