@@ -3,7 +3,8 @@ import * as assert from "assert";
 import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { useMoto } from "../fixtures/moto";
-import { createSync, directClient, listZone, marker, newZone, Props, seed, TestZone, updateSync, useCallLog, zoneContents } from "./helpers";
+import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
+import { createSync, directClient, listZone, marker, newZone, Props, seed, TestZone, updateSync, useCallLog, withEnv, zoneContents } from "./helpers";
 
 const OWNER = "eim-test";
 const CHANGE = "ChangeResourceRecordSets";
@@ -16,13 +17,29 @@ describe("Route53RecordSync against moto", function () {
     const moto = useMoto();
     const calls = useCallLog();
     let client: Route53Client;
+    let proxy: Route53Proxy;
     const provider = new Route53RecordSyncProvider();
 
-    before(() => {
+    before(async () => {
         client = directClient(moto());
+        proxy = await startRoute53Proxy(moto().endpoint);
     });
-    after(() => client?.destroy());
-    beforeEach(() => calls.reset());
+    after(async () => {
+        client?.destroy();
+        await proxy?.close();
+    });
+    beforeEach(() => {
+        calls.reset();
+        proxy.reset();
+    });
+
+    /**
+     * Runs `fn` with the provider talking to moto through the counting proxy, configured by the
+     * service-specific AWS_ENDPOINT_URL_ROUTE_53 while the generic AWS_ENDPOINT_URL points at a
+     * closed port: the SDK's own endpoint chain must pick the Route53 one.
+     */
+    const throughProxy = <T>(fn: () => Promise<T>): Promise<T> => withEnv({ AWS_ENDPOINT_URL_ROUTE_53: proxy.endpoint, AWS_ENDPOINT_URL: "http://127.0.0.1:9" }, fn);
+    const wire = (action: string): number => proxy.counts()[action] ?? 0;
 
     const inputs = (zone: TestZone, records: unknown[], extra: Props = {}): Props => ({ zoneName: zone.name, ownerId: OWNER, records, ...extra });
 
@@ -166,13 +183,17 @@ describe("Route53RecordSync against moto", function () {
         ]);
         const before = await listZone(client, zone.id);
         calls.reset();
-        const { outs } = await createSync(
-            provider,
-            inputs(zone, [
-                { name: "app", type: "A", alias: { dnsName: ALB, evaluateTargetHealth: true } },
-                { name: "api", type: "CNAME", values: [`app.${z}`], resource: "ingress/demo/api" },
-            ]),
+        const { outs } = await throughProxy(() =>
+            createSync(
+                provider,
+                inputs(zone, [
+                    { name: "app", type: "A", alias: { dnsName: ALB, evaluateTargetHealth: true } },
+                    { name: "api", type: "CNAME", values: [`app.${z}`], resource: "ingress/demo/api" },
+                ]),
+            ),
         );
+        assert.strictEqual(wire(CHANGE), 0, `change calls on the wire: ${JSON.stringify(proxy.counts())}`);
+        assert.strictEqual(wire(LIST), 1, "the live zone was read");
         assert.strictEqual(calls.count(CHANGE), 0, calls.lines().join("\n"));
         assert.deepStrictEqual(outs.changeCounts, { create: 0, upsert: 0, delete: 0 });
         assert.deepStrictEqual(await listZone(client, zone.id), before);
@@ -187,9 +208,10 @@ describe("Route53RecordSync against moto", function () {
         assert.ok(firstCalls.reads <= 5, `first sync reads: ${firstCalls.reads}`);
         assert.ok(firstCalls.changes <= 6, `first sync change calls: ${firstCalls.changes}`);
         calls.reset();
-        const noop = await updateSync(provider, first.id, first.outs, inputs(zone, records));
+        const noop = await throughProxy(() => updateSync(provider, first.id, first.outs, inputs(zone, records)));
+        assert.strictEqual(wire(CHANGE), 0, "a no-op sync sends no change request");
+        assert.strictEqual(wire(LIST), Math.ceil(5002 / 300), "whole-zone listing beats 5,000 per-name reads");
         assert.strictEqual(calls.count(CHANGE), 0);
-        assert.strictEqual(calls.count(LIST), Math.ceil(5002 / 300), "whole-zone listing beats 5,000 per-name reads");
         assert.deepStrictEqual(noop.outs.changeCounts, { create: 0, upsert: 0, delete: 0 });
         const live = await listZone(client, zone.id);
         assert.strictEqual(live.length, 5002);
@@ -256,6 +278,15 @@ describe("Route53RecordSync against moto", function () {
         assert.deepStrictEqual(calls.lines().filter((l) => l.startsWith(CHANGE)), [`${CHANGE} CREATE add.${z2}. A|CREATE a-add.${z2}. TXT`]);
     });
 
+    it("spaces its calls by EIM_ROUTE53_MAX_RPS", async () => {
+        const zone = await newZone(client, "rate");
+        const started = Date.now();
+        await withEnv({ EIM_ROUTE53_MAX_RPS: "5" }, () => createSync(provider, inputs(zone, [{ name: "app", type: "A", values: ["192.0.2.1"] }])));
+        const elapsed = Date.now() - started;
+        assert.strictEqual(calls.lines().length, 3, "zone lookup, listing, one change");
+        assert.ok(elapsed >= 380, `3 calls at 5/s take at least 400 ms, took ${elapsed} ms`);
+    });
+
     it("fails clearly for a missing zone or a zone id that names another zone", async () => {
         const zone = await newZone(client, "lookup");
         const other = await newZone(client, "other");
@@ -269,18 +300,18 @@ describe("Route53RecordSync against moto", function () {
         this.timeout(300_000);
         const zone = await newZone(client, "thousand");
         const records = Array.from({ length: 1000 }, (_, i) => ({ name: `host-${i}`, type: "A", alias: { dnsName: ALB, evaluateTargetHealth: true }, resource: `ingress/demo/app-${i}` }));
-        calls.reset();
+        const wireCalls = () => Object.values(proxy.counts()).reduce((a, b) => a + b, 0);
         const started = Date.now();
-        const first = await createSync(provider, inputs(zone, records));
+        const first = await throughProxy(() => createSync(provider, inputs(zone, records)));
         const firstMs = Date.now() - started;
-        const firstReads = calls.lines().length - calls.count(CHANGE);
-        const firstChanges = calls.count(CHANGE);
-        calls.reset();
-        await updateSync(provider, first.id, first.outs, inputs(zone, records));
-        const noopReads = calls.lines().length;
+        const firstChanges = wire(CHANGE);
+        const firstReads = wireCalls() - firstChanges;
+        proxy.reset();
+        await throughProxy(() => updateSync(provider, first.id, first.outs, inputs(zone, records)));
+        const noopReads = wireCalls();
         assert.ok(firstChanges <= 3, `first sync change calls: ${firstChanges}`);
         assert.ok(firstReads <= 5, `first sync reads: ${firstReads}`);
-        assert.strictEqual(calls.count(CHANGE), 0, "no-op sync makes no change call");
+        assert.ok(proxy.changeSizes().length === 0 && wire(CHANGE) === 0, "no-op sync makes no change call");
         assert.strictEqual((await listZone(client, zone.id)).length, 2002);
         console.log(`      1,000 records: first sync ${firstReads} reads + ${firstChanges} change calls (${firstMs} ms on moto); no-op ${noopReads} reads + 0 change calls`);
     });
