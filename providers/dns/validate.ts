@@ -104,7 +104,7 @@ function checkAlias(raw: unknown, type: RecordType, prop: string, subject: strin
     }
     let hostedZoneId: string | undefined;
     const inferred = inferAliasZone(target.name);
-    if (raw.hostedZoneId !== undefined && raw.hostedZoneId !== UNKNOWN) {
+    if (raw.hostedZoneId !== undefined && raw.hostedZoneId !== null && raw.hostedZoneId !== UNKNOWN) {
         if (typeof raw.hostedZoneId !== "string" || !ZONE_ID.test(normalizeZoneId(raw.hostedZoneId))) {
             failures.add(`${prop}.hostedZoneId`, subject, `alias.hostedZoneId "${String(raw.hostedZoneId)}" is not a hosted zone id (like Z35SXDOTRQ7X7K)`, "alias-zone-id");
             return undefined;

@@ -113,6 +113,21 @@ describe("Route53RecordSync against moto", function () {
         assert.deepStrictEqual(next.outs.changeCounts, { create: 2, upsert: 2, delete: 2 });
     });
 
+    it("manages an apex alias (marker inside the zone) next to the zone's SOA and NS", async () => {
+        const zone = await newZone(client, "apex");
+        const z = zone.name;
+        const before = await listZone(client, zone.id);
+        const first = await createSync(provider, inputs(zone, [{ name: z, type: "A", alias: { dnsName: "d111111abcdef8.cloudfront.net" } }]));
+        let contents = await zoneContents(client, zone.id);
+        assert.strictEqual(contents[`${z}. A`], "alias d111111abcdef8.cloudfront.net. Z2FDTNDATAQYW2 false");
+        assert.strictEqual(contents[`a-${z}.${z}. TXT`], `300 ${marker(OWNER)}`);
+        await updateSync(provider, first.id, first.outs, inputs(zone, [{ name: "@", type: "A", alias: { dnsName: ALB, evaluateTargetHealth: true } }]));
+        contents = await zoneContents(client, zone.id);
+        assert.strictEqual(contents[`${z}. A`], `alias ${ALB}. Z35SXDOTRQ7X7K true`);
+        await provider.delete(first.id, first.outs);
+        assert.deepStrictEqual(await listZone(client, zone.id), before, "SOA and NS untouched");
+    });
+
     it("removes a record and its marker when it leaves the inputs", async () => {
         const zone = await newZone(client, "remove");
         const first = await createSync(provider, inputs(zone, [{ name: "a", type: "A", values: ["192.0.2.1"] }, { name: "b", type: "A", values: ["192.0.2.2"] }]));

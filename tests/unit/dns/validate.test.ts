@@ -197,6 +197,12 @@ describe("dns check: normalization", () => {
         assert.deepStrictEqual(out.records[1].alias, { dnsName: "app.example.com.", evaluateTargetHealth: false });
     });
 
+    it("treats null optional fields (as the engine may send them) as absent", () => {
+        const out = normalized([{ name: "app", type: "A", ttl: null, values: ["192.0.2.1"], resource: null }, { name: "b", type: "A", alias: { dnsName: "d1.cloudfront.net", hostedZoneId: null, evaluateTargetHealth: null } }], { zoneId: null, txtPrefix: null, policy: null });
+        assert.deepStrictEqual(out.records[0], { name: "app.example.com.", type: "A", ttl: 300, values: ["192.0.2.1"] });
+        assert.deepStrictEqual(out.records[1].alias, { dnsName: "d1.cloudfront.net.", hostedZoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false });
+    });
+
     it("is idempotent (checking checked inputs changes nothing)", () => {
         const once = normalized([A("App"), { name: "t", type: "TXT", values: ["x".repeat(300)] }, { name: "a", type: "A", alias: { dnsName: "d1.cloudfront.net" } }]);
         const twice = checkInputs(once as unknown as Record<string, unknown>);
