@@ -39,7 +39,7 @@ describe("dns diff", () => {
         const olds = state(checked([A("a")]));
         assert.strictEqual(diffState(olds, checked([A("a")], { policy: "upsert-only" })).changes, true);
         assert.strictEqual(diffState(olds, { ...checked([A("a")]), records: [UNKNOWN] }).changes, true);
-        const legacyState = { zoneName: "example.com.", zoneId: "Z1", ownerId: "me", records: (olds as { records: unknown }).records };
+        const legacyState = { zoneName: "example.com.", zoneId: "Z1", ownerId: "me", records: (olds as Record<string, unknown>).records };
         assert.strictEqual(diffState(legacyState, checked([A("a")])).changes, false);
     });
 
