@@ -247,7 +247,8 @@ function readResilience(r: ConfigReader): ResilienceConfig {
         rateLimit: {
             maxTokens: rate.integer("maxTokens", 100, 1, 1_000_000),
             tokensPerFill: rate.integer("tokensPerFill", 100, 1, 1_000_000),
-            fillInterval: rate.duration("fillInterval", "1s"),
+            // Envoy refuses token buckets refilled more often than every 50ms.
+            fillInterval: rate.duration("fillInterval", "1s", 50),
         },
     };
 }

@@ -1,3 +1,5 @@
+import { DURATION_PATTERN, parseDuration } from "./providers/shared/duration";
+
 /**
  * A small, strict reader for nested stack config. It walks one config object,
  * applies defaults, and collects every problem as "<key>: <rule>; got <value>"
@@ -21,7 +23,6 @@ export function show(value: unknown): string {
     return JSON.stringify(value);
 }
 
-const durationPattern = /^\d+(\.\d+)?(ms|s|m|h)$/;
 
 /** One level of config, addressed by the dotted key path users type in `pulumi config set --path`. */
 export class ConfigReader {
@@ -84,8 +85,14 @@ export class ConfigReader {
         return value;
     }
 
-    duration(field: string, fallback: string): string {
-        return this.matching(field, fallback, durationPattern, 'must be a duration such as "250ms", "2s", "1m"')!;
+    /** A duration such as "250ms" or "2s", at least `minMs` long. */
+    duration(field: string, fallback: string, minMs = 0): string {
+        const value = this.matching(field, fallback, DURATION_PATTERN, 'must be a duration such as "250ms", "2s", "1m"')!;
+        const ms = parseDuration(value);
+        if (ms !== undefined && ms < minMs) {
+            this.fail(field, `must be at least ${minMs}ms`, value);
+        }
+        return value;
     }
 
     oneOf<T extends string>(field: string, allowed: readonly T[], fallback: T): T {

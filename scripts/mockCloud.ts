@@ -199,11 +199,22 @@ function unwrapSecrets(value: any, found: Set<string>): any {
 class MockCloud implements pulumi.runtime.Mocks {
     /** String values that were secret anywhere in the program's inputs. */
     readonly secretValues = new Set<string>();
+    /** Registration failures; the engine would fail the update with them. */
+    readonly errors: Error[] = [];
     readonly registered = new Map<string, { id: string; custom: boolean; inputs: Record<string, any>; state: Record<string, any> }>();
 
     constructor(private readonly region: string) {}
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
+        try {
+            return await this.register(args);
+        } catch (e) {
+            this.errors.push(e as Error);
+            throw e;
+        }
+    }
+
+    private async register(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
         let inputs = unwrapSecrets(args.inputs, this.secretValues) as Record<string, any>;
         if (typeof inputs.__provider === "string") {
             inputs = await checkDynamicResource(args.name, inputs);
@@ -296,6 +307,9 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
         })) ?? {};
     // Not in the SDK's typings, but exported: waits until every registration the program started is done.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    if (cloud.errors.length > 0) {
+        throw new pulumi.RunError(cloud.errors.map((e) => e.message).join("\n"));
+    }
 
     const resolvedOutputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(outputs)) {

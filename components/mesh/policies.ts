@@ -10,6 +10,7 @@ import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/G
 import type { IEnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter";
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication";
 import type { AnalysisConfig, AppConfig, CanaryConfig, MtlsMode, ResilienceConfig } from "../../config";
+import { parseDuration } from "../../providers/shared/duration";
 import type { AnalysisSpec, TrafficSplitInputs } from "../../providers/traffic/types";
 
 /** Pod label that tells the two app versions apart; Istio's metrics report it as `destination_version`. */
@@ -135,23 +136,17 @@ export function renderDestinationRule(args: DestinationRuleArgs): DestinationRul
     };
 }
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
 /**
  * A config duration ("500ms", "1.5s", "1m", "1h") in protobuf JSON form
  * (seconds with an "s" suffix), which Envoy's typed config requires.
  */
 export function toProtoDuration(value: string, key: string): string {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
-    if (!m) {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
         throw new Error(`${key}: must be a duration such as "500ms", "1s", "1m" or "1h"; got ${JSON.stringify(value)}`);
     }
-    const seconds = Number((Number(m[1]) * durationUnits[m[2]]).toFixed(9));
-    return `${seconds}s`;
+    return `${Number((ms / 1000).toFixed(9))}s`;
 }
-
-/** Envoy refuses token buckets refilled more often than every 50ms. */
-export const MIN_FILL_INTERVAL_SECONDS = 0.05;
 
 export interface LocalRateLimitArgs {
     readonly name: string;
@@ -172,9 +167,6 @@ const percent100 = { numerator: 100, denominator: "HUNDRED" };
 export function renderLocalRateLimit(args: LocalRateLimitArgs): EnvoyFilterObject {
     const { maxTokens, tokensPerFill, fillInterval } = args.rateLimit;
     const fill = toProtoDuration(fillInterval, "resilience.rateLimit.fillInterval");
-    if (parseFloat(fill) < MIN_FILL_INTERVAL_SECONDS) {
-        throw new Error(`resilience.rateLimit.fillInterval: must be at least 50ms (Envoy's minimum token bucket refill interval); got ${JSON.stringify(fillInterval)}`);
-    }
     return {
         apiVersion: "networking.istio.io/v1alpha3",
         kind: "EnvoyFilter",

@@ -8,6 +8,7 @@
  * During `pulumi preview` an input computed from another resource arrives as
  * the engine's unknown sentinel; such values are not judged.
  */
+import { parseDuration } from "../shared/duration";
 import { isWeight, lastAppliedWeight, MAX_WEIGHT, MIN_WEIGHT, nextAllowedWeight, PriorWeightState, stepAllowed } from "./weights";
 
 /** The value the engine sends for an input that is not known yet (preview). */
@@ -45,22 +46,11 @@ export const RETRY_CONDITIONS: readonly string[] = [
     "unavailable",
 ];
 
-const DURATION = /^(\d+(\.\d+)?)(ms|s|m|h)$/;
-const DURATION_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Duration in milliseconds for Istio's "250ms" / "2s" / "1m" / "1h" spelling, or undefined. */
-export function parseDuration(value: unknown): number | undefined {
-    if (typeof value !== "string") {
-        return undefined;
-    }
-    const match = DURATION.exec(value);
-    return match ? Number(match[1]) * DURATION_MS[match[3]] : undefined;
-}
 
 export interface PrometheusTarget {
     readonly namespace: string;

@@ -105,6 +105,8 @@ describe("config: loadStackConfig", () => {
         it("an outlier-detection percentage of 150", () =>
             rejects({ ...base, resilience: { circuitBreaker: { maxEjectionPercent: 150 } } }, "resilience.circuitBreaker.maxEjectionPercent", /from 0 to 100/));
         it("a rate limit of 0", () => rejects({ ...base, resilience: { rateLimit: { maxTokens: 0 } } }, "resilience.rateLimit.maxTokens", /from 1 to/));
+        it("a rate-limit fill interval under Envoy's 50ms minimum", () =>
+            rejects({ ...base, resilience: { rateLimit: { fillInterval: "10ms" } } }, "resilience.rateLimit.fillInterval", /at least 50ms/));
         it("a malformed duration", () => rejects({ ...base, resilience: { timeout: "10 seconds" } }, "resilience.timeout", /duration/));
         it("a fault percentage above 100", () =>
             rejects({ ...base, resilience: { faultInjection: { abort: { percent: 101 } } } }, "resilience.faultInjection.abort.percent", /from 0 to 100/));

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { checkTrafficSplit, parseDuration, parsePrometheusTarget, UNKNOWN } from "../../../providers/traffic/check";
+import { checkTrafficSplit, parsePrometheusTarget, UNKNOWN } from "../../../providers/traffic/check";
+import { parseDuration } from "../../../providers/shared/duration";
 
 const valid = {
     kubeconfig: "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: s3cr3t\n",
