@@ -2,10 +2,14 @@
  * What each dynamic resource would write, derived offline from its checked
  * inputs with the providers' own pure modules: the VirtualService a
  * TrafficSplit applies, the Route53 changes a Route53RecordSync makes in an
- * empty zone. Synth writes these so a reviewer sees them before `pulumi up`.
+ * empty zone (the real plan is made from the live zone during `pulumi up`). Synth writes these so a reviewer sees them before `pulumi up`.
  */
 import { MockResource } from "./mockCloud";
 import { Manifest } from "./synthOutput";
+import { packBatches } from "../providers/dns/batches";
+import { indexZone } from "../providers/dns/ownership";
+import { planChanges } from "../providers/dns/plan";
+import { NormalizedInputs } from "../providers/dns/types";
 import { renderVirtualService } from "../providers/traffic/render";
 import { TrafficSplitInputs } from "../providers/traffic/types";
 
@@ -30,10 +34,28 @@ function trafficSplitPlan(inputs: TrafficSplitInputs): DynamicPlan {
     };
 }
 
+/** The change batches a first sync sends to an empty zone: every record with its TXT ownership marker. */
+function recordSyncPlan(inputs: NormalizedInputs): DynamicPlan {
+    const plan = planChanges({
+        zone: indexZone(inputs.zoneName, []),
+        desired: inputs.records,
+        previous: [],
+        registries: { current: { ownerId: inputs.ownerId, txtPrefix: inputs.txtPrefix } },
+        policy: inputs.policy,
+    });
+    return {
+        manifests: [],
+        summary: { zoneName: inputs.zoneName, ownerId: inputs.ownerId, policy: inputs.policy, counts: plan.counts, batches: packBatches(plan.groups) },
+    };
+}
+
 /** The plan of a dynamic resource, or undefined for one synth does not know. */
 export function dynamicPlanOf(r: MockResource): DynamicPlan | undefined {
     if (r.type.endsWith(":TrafficSplit")) {
         return trafficSplitPlan(r.inputs as TrafficSplitInputs);
+    }
+    if (r.type.endsWith(":Route53RecordSync")) {
+        return recordSyncPlan(r.inputs as NormalizedInputs);
     }
     return undefined;
 }

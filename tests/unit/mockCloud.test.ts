@@ -3,11 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { runUnderMocks } from "../../scripts/mockCloud";
 import { FileProvider } from "../integration/fixtures/fileProvider";
 
+class File extends pulumi.dynamic.Resource {
+    constructor(name: string, props: { path: string; content: pulumi.Input<string> }) {
+        super(new FileProvider(), name, props);
+    }
+}
+
 describe("mock cloud runtime", () => {
     it("runs a dynamic resource's serialized provider check and fails the run like preview would", async () => {
         await assert.rejects(
             runUnderMocks(() => {
-                new pulumi.dynamic.Resource(new FileProvider(), "bad-file", { path: "relative", content: "" });
+                new File("bad-file", { path: "relative", content: "" });
             }, { config: {} }),
             (e: Error) => pulumi.RunError.isInstance(e) && /bad-file: content: content must be a non-empty string; path: path must be absolute/.test(e.message),
         );
@@ -15,7 +21,7 @@ describe("mock cloud runtime", () => {
 
     it("keeps the serialized provider on the checked inputs, as the SDK host does", async () => {
         const run = await runUnderMocks(() => {
-            new pulumi.dynamic.Resource(new FileProvider(), "good-file", { path: "/tmp/x", content: "y" });
+            new File("good-file", { path: "/tmp/x", content: "y" });
         }, { config: {} });
         const file = run.one("pulumi-nodejs:dynamic:Resource", "good-file");
         assert.strictEqual(typeof file.inputs.__provider, "string");
@@ -24,7 +30,7 @@ describe("mock cloud runtime", () => {
 
     it("unwraps secret inputs for providers and remembers them for redaction", async () => {
         const run = await runUnderMocks(() => {
-            new pulumi.dynamic.Resource(new FileProvider(), "secret-file", { path: "/tmp/x", content: pulumi.secret("hunter2-hunter2") });
+            new File("secret-file", { path: "/tmp/x", content: pulumi.secret("hunter2-hunter2") });
         }, { config: {} });
         assert.strictEqual(run.one("pulumi-nodejs:dynamic:Resource").inputs.content, "hunter2-hunter2");
         assert.ok(run.secretValues.has("hunter2-hunter2"));

@@ -67,12 +67,40 @@ describe("offline synth", function () {
             assert.strictEqual(outputs.kubeconfig, "[secret]");
         });
 
-        it("writes every Kubernetes manifest as YAML with apiVersion, kind and name", () => {
-            const dir = path.join(out, "manifests");
-            for (const file of fs.readdirSync(dir)) {
-                const doc = yaml.load(fs.readFileSync(path.join(dir, file), "utf8")) as Record<string, { name?: string } | string>;
+        it("writes every layer's Kubernetes objects and Helm releases as YAML", () => {
+            const files = fs.readdirSync(path.join(out, "manifests")).sort();
+            for (const expected of [
+                "virtualservice-demo-app.yaml",
+                "destinationrule-demo-app.yaml",
+                "gateway-istio-ingress-app-gateway.yaml",
+                "peerauthentication-demo-default.yaml",
+                "envoyfilter-demo-app-local-ratelimit.yaml",
+                "ingress-istio-ingress-app.yaml",
+                "ingress-kube-system-kube-ops-view.yaml",
+                "ingressclass-alb.yaml",
+                "deployment-demo-app-stable.yaml",
+                "deployment-demo-app-canary.yaml",
+                "service-demo-app.yaml",
+                "helmrelease-kube-system-aws-load-balancer-controller.yaml",
+                "helmrelease-kube-system-kube-ops-view.yaml",
+                "helmrelease-istio-system-istiod.yaml",
+            ]) {
+                assert.ok(files.includes(expected), `manifests/${expected} (have: ${files.join(", ")})`);
+            }
+            for (const file of files) {
+                const doc = yaml.load(fs.readFileSync(path.join(out, "manifests", file), "utf8")) as { kind?: string };
                 assert.ok(doc.kind, `${file} has a kind`);
             }
+            assert.match(result.stdout, /\d+ resources; \d+ manifests validated/);
+        });
+
+        it("writes the traffic weights and the DNS record plan (records with their TXT markers, one batch)", () => {
+            const traffic = JSON.parse(fs.readFileSync(path.join(out, "mesh-traffic-split.plan.json"), "utf8"));
+            assert.deepStrictEqual(traffic.weights, { stable: 99, canary: 1 });
+            const dns = JSON.parse(fs.readFileSync(path.join(out, "dns-records.plan.json"), "utf8"));
+            assert.strictEqual(dns.batches.length, 1);
+            const names = dns.batches[0].map((c: { rrset: { Name: string; Type: string } }) => `${c.rrset.Type} ${c.rrset.Name}`).sort();
+            assert.deepStrictEqual(names, ["A app.example.com.", "A kubeopsview.example.com.", "TXT a-app.example.com.", "TXT a-kubeopsview.example.com."]);
         });
     });
 
