@@ -10,22 +10,12 @@ import { FORBIDDEN_LABEL_CHARS, markerLabels, markerName, renderMarker } from ".
 import type { NormalizedAlias, NormalizedInputs, NormalizedRecord, Policy, RecordType } from "./types";
 import { DEFAULT_POLICY, DEFAULT_TTL, POLICIES, RECORD_TYPES } from "./types";
 import { canonicalValue, TXT_STRING_LIMIT } from "./values";
+import { CheckFailure, CheckOutcome, UNKNOWN } from "../shared/check";
 
-/** Placeholder the Pulumi engine sends for values not known yet (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN };
+export type { CheckFailure, CheckOutcome };
 
 export const MAX_TTL = 2147483647;
-
-export interface CheckFailure {
-    readonly property: string;
-    readonly reason: string;
-}
-
-export interface CheckOutcome {
-    /** Normalized inputs; the raw inputs when there are failures. */
-    readonly inputs: Record<string, unknown>;
-    readonly failures: CheckFailure[];
-}
 
 const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records"];
 const RECORD_FIELDS = ["name", "type", "ttl", "values", "alias", "resource"];

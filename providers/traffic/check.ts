@@ -10,21 +10,10 @@
  */
 import { parseDuration } from "../shared/duration";
 import { isWeight, lastAppliedWeight, MAX_WEIGHT, MIN_WEIGHT, nextAllowedWeight, PriorWeightState, stepAllowed } from "./weights";
+import { CheckFailure, CheckOutcome, UNKNOWN } from "../shared/check";
 
-/** The value the engine sends for an input that is not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export interface CheckFailure {
-    /** Top-level input property, so the engine prints its value beside the reason. */
-    readonly property: string;
-    /** "<config key or field>: <rule>; got <value>". */
-    readonly reason: string;
-}
-
-export interface CheckOutcome {
-    readonly inputs: Record<string, unknown>;
-    readonly failures: CheckFailure[];
-}
+export { UNKNOWN };
+export type { CheckFailure, CheckOutcome };
 
 /** Envoy `retry_on` conditions Istio accepts (plus 3-digit status codes). */
 export const RETRY_CONDITIONS: readonly string[] = [
