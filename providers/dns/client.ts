@@ -75,11 +75,12 @@ interface SlotState {
 /**
  * Waits for the next request slot. The state lives on globalThis, so every Route53RecordSync in
  * the process (Pulumi runs resources in parallel) shares one cap: at most one request every
- * 1/rps seconds, hence never more than rps + 1 in any one-second window.
+ * 1/rps seconds, hence never more than rps + 1 in any one-second window. Resolves at the
+ * slot's time and returns it.
  */
-export async function acquireRequestSlot(now: () => number = Date.now): Promise<void> {
+export async function acquireRequestSlot(now: () => number = Date.now): Promise<number> {
     const rps = maxRequestsPerSecond();
-    if (rps === Infinity) return;
+    if (rps === Infinity) return now();
     const key = Symbol.for("eks-ingress-mesh/route53-request-slot");
     const registry = globalThis as unknown as Record<symbol, SlotState | undefined>;
     const state = registry[key] ?? (registry[key] = { next: 0 });
@@ -89,6 +90,7 @@ export async function acquireRequestSlot(now: () => number = Date.now): Promise<
     if (at > t) {
         await new Promise((resolve) => setTimeout(resolve, at - t));
     }
+    return at;
 }
 
 /**

@@ -17,13 +17,17 @@ describe("dns client rate cap", () => {
 
     it("spaces requests process-wide: never more than rps+1 in any one-second window", async () => {
         process.env.EIM_ROUTE53_MAX_RPS = "20";
-        const times: number[] = [];
-        await Promise.all(Array.from({ length: 12 }, async () => {
-            await acquireRequestSlot();
-            times.push(Date.now());
-        }));
-        times.sort((x, y) => x - y);
-        for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 45, `gap ${times[i] - times[i - 1]}ms between requests ${i - 1} and ${i}`);
-        assert.ok(times[times.length - 1] - times[0] >= 11 * 45);
+        // The slots are asserted, not the wake-up times: a loaded event loop may wake two timers together.
+        const slots = await Promise.all(
+            Array.from({ length: 12 }, async () => {
+                const slot = await acquireRequestSlot();
+                assert.ok(Date.now() >= slot - 1, "a request never starts before its slot");
+                return slot;
+            }),
+        );
+        slots.sort((x, y) => x - y);
+        for (let i = 1; i < slots.length; i++) {
+            assert.ok(slots[i] - slots[i - 1] >= 50, `slot gap ${slots[i] - slots[i - 1]}ms between requests ${i - 1} and ${i}`);
+        }
     });
 });
