@@ -7,8 +7,7 @@
 import { MockResource } from "./mockCloud";
 import { Manifest } from "./synthOutput";
 import { packBatches } from "../providers/dns/batches";
-import { indexZone } from "../providers/dns/ownership";
-import { planChanges } from "../providers/dns/plan";
+import { planForEmptyZone } from "../providers/dns/plan";
 import { NormalizedInputs } from "../providers/dns/types";
 import { renderVirtualService } from "../providers/traffic/render";
 import { TrafficSplitInputs } from "../providers/traffic/types";
@@ -36,13 +35,7 @@ function trafficSplitPlan(inputs: TrafficSplitInputs): DynamicPlan {
 
 /** The change batches a first sync sends to an empty zone: every record with its TXT ownership marker. */
 function recordSyncPlan(inputs: NormalizedInputs): DynamicPlan {
-    const plan = planChanges({
-        zone: indexZone(inputs.zoneName, []),
-        desired: inputs.records,
-        previous: [],
-        registries: { current: { ownerId: inputs.ownerId, txtPrefix: inputs.txtPrefix } },
-        policy: inputs.policy,
-    });
+    const plan = planForEmptyZone(inputs);
     return {
         manifests: [],
         summary: { zoneName: inputs.zoneName, ownerId: inputs.ownerId, policy: inputs.policy, counts: plan.counts, batches: packBatches(plan.groups) },

@@ -85,3 +85,9 @@ export function packBatches(groups: ReadonlyArray<readonly Change[]>, limits: Ba
     }
     return batches.map((b) => orderChanges(b.changes));
 }
+
+/** The fewest requests any packing needs for these changes: the binding one of Route53's two limits. */
+export function minimumRequests(changes: readonly Change[], limits: BatchLimits = ROUTE53_LIMITS): number {
+    const cost = groupCost(changes);
+    return Math.max(Math.ceil(cost.records / limits.maxRecords), Math.ceil(cost.valueChars / limits.maxValueChars));
+}

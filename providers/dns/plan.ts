@@ -9,10 +9,10 @@
  * to another record set.
  */
 import type { LiveZone, MarkerRecord, Ownership, Registries } from "./ownership";
-import { markerAt, ownershipOf, ourLegacyMarkers, ourTypedMarkers } from "./ownership";
+import { indexZone, markerAt, ownershipOf, ourLegacyMarkers, ourTypedMarkers } from "./ownership";
 import { recordKey, sameRecordData, toRrset } from "./records";
 import { markerLabels, markerName, renderMarker } from "./registry";
-import type { Change, ChangeCounts, NormalizedRecord, Policy, Rrset } from "./types";
+import type { Change, ChangeCounts, NormalizedInputs, NormalizedRecord, Policy, Rrset } from "./types";
 import { DEFAULT_TTL } from "./types";
 
 export interface PlanInput {
@@ -243,4 +243,15 @@ function cleanUpLegacyMarkers(zone: LiveZone, registries: Registries, set: Retur
             }
         }
     }
+}
+
+/** The plan of a first sync into a zone that holds none of these records (synth, benchmarks). */
+export function planForEmptyZone(inputs: NormalizedInputs): Plan {
+    return planChanges({
+        zone: indexZone(inputs.zoneName, []),
+        desired: inputs.records,
+        previous: [],
+        registries: { current: { ownerId: inputs.ownerId, txtPrefix: inputs.txtPrefix } },
+        policy: inputs.policy,
+    });
 }
