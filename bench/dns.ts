@@ -11,11 +11,12 @@
 //   --deadline-min 20          hard stop
 import * as fs from "fs";
 import * as path from "path";
-import { CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
+import { CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { NormalizedInputs, Route53RecordSyncProvider } from "../providers/dns";
 import { minimumRequests } from "../providers/dns/batches";
 import { planForEmptyZone } from "../providers/dns/plan";
 import { startMoto } from "../tests/integration/fixtures/moto";
+import { listZone } from "../tests/integration/dns/helpers";
 import { Route53Proxy, startRoute53Proxy } from "../tests/integration/fixtures/route53Proxy";
 import { PlainRecord, baselineCreate, baselineRefresh, baselineUpdateOne } from "./dns/baseline";
 import { BASELINE, Measurement, SYNC, Scenario, Subject, checkTargets, describeCalls, extrapolateBaseline, formatMs, renderMarkdown, totalCalls } from "./dns/report";
@@ -107,18 +108,6 @@ async function createZone(direct: Route53Client, name: string): Promise<string> 
     const id = out.HostedZone?.Id;
     if (!id) throw new Error(`bench:dns: CreateHostedZone ${name} returned no id`);
     return id.replace(/^\/hostedzone\//, "");
-}
-
-async function listZone(direct: Route53Client, zoneId: string): Promise<ResourceRecordSet[]> {
-    const all: ResourceRecordSet[] = [];
-    let start: { StartRecordName?: string; StartRecordType?: ResourceRecordSet["Type"] } = {};
-    for (let page = 0; page < 1000; page++) {
-        const out = await direct.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 300, ...start }));
-        all.push(...(out.ResourceRecordSets ?? []));
-        if (!out.IsTruncated) return all;
-        start = { StartRecordName: out.NextRecordName, StartRecordType: out.NextRecordType };
-    }
-    throw new Error(`bench:dns: zone ${zoneId} has more than 1000 pages`);
 }
 
 /** The zone must hold exactly the wanted A records, each with its ownership TXT record. */

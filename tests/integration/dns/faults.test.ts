@@ -3,10 +3,11 @@
 // against moto (not through the proxy) and must be self-consistent, converge on
 // a re-run, and keep a foreign record and another owner's record byte-for-byte.
 import * as assert from "assert";
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { useMoto } from "../fixtures/moto";
 import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
+import { listZone } from "./helpers";
 
 const OWNER = "faults-test";
 const CHANGE = "ChangeResourceRecordSets";
@@ -67,18 +68,6 @@ describe("Route53RecordSync under faults (moto behind the fault proxy)", functio
         await proxy?.close();
     });
 
-    async function listZone(zoneId: string): Promise<ResourceRecordSet[]> {
-        const all: ResourceRecordSet[] = [];
-        let start: { StartRecordName?: string; StartRecordType?: ResourceRecordSet["Type"] } = {};
-        for (let page = 0; page < 100; page++) {
-            const out = await direct.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 300, ...start }));
-            all.push(...(out.ResourceRecordSets ?? []));
-            if (!out.IsTruncated) return all;
-            start = { StartRecordName: out.NextRecordName, StartRecordType: out.NextRecordType };
-        }
-        throw new Error(`zone ${zoneId}: more than 100 pages`);
-    }
-
     /** A fresh zone holding a foreign A record (no marker) and another owner's A record with its marker. */
     async function seedZone(label: string): Promise<Zone> {
         const name = `${label}-${++zoneSeq}-${Date.now().toString(36)}.faults.test`;
@@ -96,20 +85,20 @@ describe("Route53RecordSync under faults (moto behind the fault proxy)", functio
             ChangeBatch: { Changes: placed.map((ResourceRecordSet) => ({ Action: "CREATE", ResourceRecordSet })) },
         }));
         const names = new Set(placed.map((p) => p.Name));
-        const untouchable = (await listZone(id)).filter((r) => names.has(r.Name));
+        const untouchable = (await listZone(direct, id)).filter((r) => names.has(r.Name));
         assert.strictEqual(untouchable.length, placed.length, "seeded records must be listed back");
         return { name, id, untouchable };
     }
 
     async function assertUntouched(zone: Zone): Promise<void> {
         const names = new Set(zone.untouchable.map((r) => r.Name));
-        const now = (await listZone(zone.id)).filter((r) => names.has(r.Name));
+        const now = (await listZone(direct, zone.id)).filter((r) => names.has(r.Name));
         assert.deepStrictEqual(now, zone.untouchable, "the foreign record and the other owner's record must be unchanged");
     }
 
     /** Our A records (name → values) and our markers' names; asserts every record has exactly its marker and vice versa. */
     async function ownedState(zone: Zone): Promise<Map<string, string[]>> {
-        const live = await listZone(zone.id);
+        const live = await listZone(direct, zone.id);
         const markers = new Set(live.filter(isOurMarker).map((r) => stripDot(r.Name)));
         const records = new Map(
             live.filter((r) => r.Type === "A" && /^r\d+\./.test(r.Name ?? "")).map((r) => [stripDot(r.Name), (r.ResourceRecords ?? []).map((v) => v.Value ?? "")]),
