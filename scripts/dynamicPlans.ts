@@ -13,6 +13,8 @@ import { renderVirtualService } from "../providers/traffic/render";
 import { TrafficSplitInputs } from "../providers/traffic/types";
 
 export interface DynamicPlan {
+    /** One line for the resource tree, e.g. "2 records: app.example.com, …". */
+    readonly label: string;
     /** Kubernetes objects the provider applies. */
     readonly manifests: Manifest[];
     /** A JSON summary written to out/<stack>/<resource name>.plan.json. */
@@ -22,6 +24,7 @@ export interface DynamicPlan {
 function trafficSplitPlan(inputs: TrafficSplitInputs): DynamicPlan {
     const virtualService = renderVirtualService(inputs, inputs.canaryWeight) as unknown as Manifest;
     return {
+        label: `VirtualService ${inputs.namespace}/${inputs.name}: stable ${100 - inputs.canaryWeight}% / canary ${inputs.canaryWeight}%`,
         manifests: [virtualService],
         summary: {
             virtualService: `${inputs.namespace}/${inputs.name}`,
@@ -36,7 +39,9 @@ function trafficSplitPlan(inputs: TrafficSplitInputs): DynamicPlan {
 /** The change batches a first sync sends to an empty zone: every record with its TXT ownership marker. */
 function recordSyncPlan(inputs: NormalizedInputs): DynamicPlan {
     const plan = planForEmptyZone(inputs);
+    const names = inputs.records.map((r) => `${r.type} ${r.name.replace(/\.$/, "")}`);
     return {
+        label: `${inputs.records.length} record${inputs.records.length === 1 ? "" : "s"} in ${inputs.zoneName.replace(/\.$/, "")}: ${names.join(", ")}`,
         manifests: [],
         summary: { zoneName: inputs.zoneName, ownerId: inputs.ownerId, policy: inputs.policy, counts: plan.counts, batches: packBatches(plan.groups) },
     };

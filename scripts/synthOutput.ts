@@ -37,6 +37,7 @@ function keyOf(r: Pick<MockResource, "type" | "name">): string {
     return `${r.type}::${r.name}`;
 }
 
+/** The resource tree; Helm releases show their chart, dynamic resources their plan in one line. */
 export function renderTree(resources: readonly MockResource[]): string {
     const children = new Map<string | undefined, MockResource[]>();
     for (const r of resources) {
@@ -52,7 +53,8 @@ export function renderTree(resources: readonly MockResource[]): string {
         const items = (children.get(parent) ?? []).sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
         items.forEach((r, i) => {
             const last = i === items.length - 1;
-            lines.push(`${indent}${last ? "└─ " : "├─ "}${r.type}  ${r.name}`);
+            const label = typeof r.inputs.__provider === "string" ? dynamicPlanOf(r)?.label : helmReleaseOf(r) && `chart ${r.inputs.chart} ${r.inputs.version}`;
+            lines.push(`${indent}${last ? "└─ " : "├─ "}${r.type}  ${r.name}${label ? `  (${label})` : ""}`);
             walk(keyOf(r), indent + (last ? "   " : "│  "));
         });
     };

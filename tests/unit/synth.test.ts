@@ -51,6 +51,22 @@ describe("offline synth", function () {
             assert.match(result.stdout, /│ {2}├─ aws:ec2\/subnet:Subnet/, "subnets are drawn under their parent");
         });
 
+        it("lists the edge, workloads and the DNS sync with its two records", () => {
+            for (const pattern of [
+                /kubernetes:helm\.sh\/v3:Release {2}ingress-controller {2}\(chart aws-load-balancer-controller 1\.13\.4\)/,
+                /kubernetes:networking\.k8s\.io\/v1:IngressClass {2}ingress-class/,
+                /kubernetes:networking\.k8s\.io\/v1:Ingress {2}ingress-app/,
+                /kubernetes:networking\.k8s\.io\/v1:Ingress {2}ingress-kube-ops-view/,
+                /kubernetes:helm\.sh\/v3:Release {2}workloads-kube-ops-view {2}\(chart kube-ops-view 1\.2\.2\)/,
+                /kubernetes:apps\/v1:Deployment {2}workloads-app-stable/,
+                /kubernetes:apps\/v1:Deployment {2}workloads-app-canary/,
+                /Route53RecordSync {2}dns-records {2}\(2 records in example\.com: A app\.example\.com, A kubeopsview\.example\.com\)/,
+                /TrafficSplit {2}mesh-traffic-split {2}\(VirtualService demo\/app: stable 99% \/ canary 1%\)/,
+            ]) {
+                assert.match(result.stdout, pattern);
+            }
+        });
+
         it("writes resources.json with every resource and its parent", () => {
             const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8"));
             const vpc = resources.find((r: { type: string }) => r.type === "aws:ec2/vpc:Vpc");
