@@ -35,27 +35,27 @@ export class Network extends pulumi.ComponentResource {
         );
         const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, { parent: this });
 
-        const publicRoutes = new aws.ec2.RouteTable(
-            `${name}-public-rt`,
-            { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }], tags: { Name: `${name}-public` } },
-            { parent: this },
-        );
-        const publicSubnets = layout.public.map((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(
-                `${name}-public-${i}`,
-                {
-                    vpcId: vpc.id,
-                    cidrBlock,
-                    availabilityZone: zones[i],
-                    mapPublicIpOnLaunch: true,
-                    tags: { Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", ...clusterTag },
-                },
-                { parent: this },
-            );
-            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, { parent: this });
-            return subnet;
-        });
+        /** One subnet per AZ for a tier, all sharing the tier's route table. */
+        const tier = (kind: "public" | "private", cidrs: string[], route: aws.types.input.ec2.RouteTableRoute, tags: Record<string, string>) => {
+            const routes = new aws.ec2.RouteTable(`${name}-${kind}-rt`, { vpcId: vpc.id, routes: [route], tags: { Name: `${name}-${kind}` } }, { parent: this });
+            return cidrs.map((cidrBlock, i) => {
+                const subnet = new aws.ec2.Subnet(
+                    `${name}-${kind}-${i}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock,
+                        availabilityZone: zones[i],
+                        mapPublicIpOnLaunch: kind === "public",
+                        tags: { Name: `${name}-${kind}-${i}`, ...tags, ...clusterTag },
+                    },
+                    { parent: this },
+                );
+                new aws.ec2.RouteTableAssociation(`${name}-${kind}-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
+                return subnet;
+            });
+        };
 
+        const publicSubnets = tier("public", layout.public, { cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }, { "kubernetes.io/role/elb": "1" });
         // One NAT gateway keeps a dev stack cheap; private subnets lose egress (not ingress) if its AZ fails.
         const natAddress = new aws.ec2.Eip(`${name}-nat-eip`, { domain: "vpc", tags: { Name: `${name}-nat` } }, { parent: this });
         const natGateway = new aws.ec2.NatGateway(
@@ -63,25 +63,7 @@ export class Network extends pulumi.ComponentResource {
             { subnetId: publicSubnets[0].id, allocationId: natAddress.id, tags: { Name: `${name}-nat` } },
             { parent: this, dependsOn: [internetGateway] },
         );
-        const privateRoutes = new aws.ec2.RouteTable(
-            `${name}-private-rt`,
-            { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateway.id }], tags: { Name: `${name}-private` } },
-            { parent: this },
-        );
-        const privateSubnets = layout.private.map((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(
-                `${name}-private-${i}`,
-                {
-                    vpcId: vpc.id,
-                    cidrBlock,
-                    availabilityZone: zones[i],
-                    tags: { Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", ...clusterTag },
-                },
-                { parent: this },
-            );
-            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, { parent: this });
-            return subnet;
-        });
+        const privateSubnets = tier("private", layout.private, { cidrBlock: "0.0.0.0/0", natGatewayId: natGateway.id }, { "kubernetes.io/role/internal-elb": "1" });
 
         this.vpcId = vpc.id;
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
