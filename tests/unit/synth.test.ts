@@ -138,6 +138,18 @@ describe("offline synth", function () {
             assert.strictEqual(fs.existsSync(path.join(tmp, "bad")), false, "nothing is written");
         });
 
+        it("exits 1 on a policy violation, naming the policy and the resource", () => {
+            const dev = fs.readFileSync(path.join(projectRoot, "Pulumi.dev.yaml"), "utf8");
+            const prod = dev.replace("mtls: STRICT", "mtls: PERMISSIVE");
+            assert.notStrictEqual(prod, dev);
+            fs.writeFileSync(path.join(tmp, "Pulumi.prod.yaml"), prod);
+            const result = synth(["--stack", "prod", "--stack-dir", tmp, "--out", path.join(tmp, "prod")]);
+            assert.strictEqual(result.status, 1, result.stdout);
+            assert.match(result.stderr, /policy pack: 1 violation/);
+            assert.match(result.stderr, /PeerAuthentication/);
+            assert.match(result.stderr, /STRICT/);
+        });
+
         it("names a missing stack file", () => {
             const result = synth(["--stack", "nope", "--stack-dir", tmp]);
             assert.strictEqual(result.status, 1);
