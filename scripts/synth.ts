@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     console.log(`\n${run.resources.length} resources; ${summary.manifests} manifests validated; wrote ${path.relative(process.cwd(), outDir) || "."}/`);
     if (evaluation.findings.length > 0) {
         console.error(`policy pack: ${evaluation.findings.length} violation(s):`);
-        evaluation.findings.forEach((f) => console.error(`  - [${f.policy}] ${f.message}`));
+        evaluation.findings.forEach((f) => console.error(`  - ${f.message}`));
         return 1;
     }
     console.log(`policy pack: ${policies.length} policies, no violation`);
