@@ -52,6 +52,17 @@ function zoneNotFound(message: string): Error {
     return err;
 }
 
+/**
+ * A change request the SDK retried and Route53 then refused as invalid: the
+ * usual cause is an earlier attempt that was applied but whose response was
+ * lost, so the retry finds its CREATEs done. Re-planning from the live zone
+ * tells the two apart.
+ */
+export function mayHaveBeenApplied(err: unknown): boolean {
+    const { code, attempts } = (err ?? {}) as { code?: string; attempts?: number };
+    return code === "InvalidChangeBatch" && (attempts ?? 1) > 1;
+}
+
 export function isZoneNotFound(err: unknown): boolean {
     return err instanceof Error && err.name === ZONE_NOT_FOUND;
 }
@@ -168,7 +179,9 @@ export async function createRoute53Api(): Promise<Route53Api> {
             return await call();
         } catch (err) {
             if (err instanceof Error && err.name === "NoSuchHostedZone") throw zoneNotFound(`Route53 ${what}: ${describeError(err)}`);
-            throw new Error(`Route53 ${what} failed: ${describeError(err)}`);
+            // Keep what callers need to judge the failure: the error code and how many attempts the SDK made.
+            const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+            throw Object.assign(new Error(`Route53 ${what} failed: ${describeError(err)}`), { code: err instanceof Error ? err.name : "Unknown", attempts });
         }
     };
 

@@ -9,7 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { packBatches } from "./batches";
 import type { ResolvedZone, Route53Api } from "./client";
-import { createRoute53Api, isZoneNotFound } from "./client";
+import { createRoute53Api, isZoneNotFound, mayHaveBeenApplied } from "./client";
 import { diffState } from "./diff";
 import { withoutDot } from "./names";
 import type { Registries } from "./ownership";
@@ -65,8 +65,12 @@ function conflictError(zone: ResolvedZone, owner: string, conflicts: readonly Co
     );
 }
 
+const NO_CHANGES: ChangeCounts = { create: 0, upsert: 0, delete: 0 };
+
 interface Applied {
     readonly changeIds: string[];
+    /** Set when a request failed in a way that a fresh plan from the live zone may resolve. */
+    readonly retryFrom?: Error;
 }
 
 async function applyPlan(api: Route53Api, zone: ResolvedZone, plan: Plan, owner: string): Promise<Applied> {
@@ -78,10 +82,14 @@ async function applyPlan(api: Route53Api, zone: ResolvedZone, plan: Plan, owner:
             changeIds.push(await api.change(zone.zoneId, batches[i], comment));
         } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
-            throw new Error(
+            const failure = new Error(
                 `Route53RecordSync: change request ${i + 1} of ${batches.length} for zone ${zone.zoneName} (${zone.zoneId}) failed: ${message}\n` +
                     `${i} request(s) were applied, each complete with its ownership markers; running the update again continues from the live zone.`,
             );
+            if (mayHaveBeenApplied(err)) {
+                return { changeIds, retryFrom: failure };
+            }
+            throw failure;
         }
     }
     return { changeIds };
@@ -98,27 +106,41 @@ async function syncZone(inputs: NormalizedInputs, olds: Props | undefined): Prom
         const previousRegistry = olds ? stateRegistry(olds) : undefined;
         const registries: Registries = { current: { ownerId: inputs.ownerId, txtPrefix: inputs.txtPrefix }, previous: previousRegistry };
         const previous = olds && sameZone ? stateKeys(olds) : [];
-        const live = await readLive(api, zone, [...desired, ...previous], registries);
-        const plan = planChanges({ zone: indexZone(zone.zoneName, live), desired, previous, registries, policy: inputs.policy });
-        if (plan.conflicts.length > 0) {
-            throw conflictError(zone, inputs.ownerId, plan.conflicts);
+        const changeIds: string[] = [];
+        // What this sync changes: the first plan (a second one only finishes it).
+        let changeCounts: ChangeCounts = NO_CHANGES;
+        // A second round only when a retried request may already have been applied: plan again from the live zone.
+        for (let round = 1; round <= 2; round++) {
+            const live = await readLive(api, zone, [...desired, ...previous], registries);
+            const plan = planChanges({ zone: indexZone(zone.zoneName, live), desired, previous, registries, policy: inputs.policy });
+            if (round === 1) {
+                changeCounts = plan.counts;
+            }
+            if (plan.conflicts.length > 0) {
+                throw conflictError(zone, inputs.ownerId, plan.conflicts);
+            }
+            const applied = await applyPlan(api, zone, plan, inputs.ownerId);
+            changeIds.push(...applied.changeIds);
+            if (!applied.retryFrom) {
+                break;
+            }
+            if (round === 2) {
+                throw applied.retryFrom;
+            }
         }
-        const { changeIds } = await applyPlan(api, zone, plan, inputs.ownerId);
         return {
             ...inputs,
             zoneId: zone.zoneId,
             records: desired,
             fqdns: fqdnsOf(desired),
             changeIds,
-            changeCounts: plan.counts,
+            changeCounts,
             apiCalls: api.calls(),
         };
     } finally {
         api.destroy();
     }
 }
-
-const NO_CHANGES: ChangeCounts = { create: 0, upsert: 0, delete: 0 };
 
 /** Implements Route53RecordSync; constructible without arguments (it carries no state). */
 export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvider {

@@ -193,6 +193,18 @@ describe("Route53RecordSync under faults (moto behind the fault proxy)", functio
         await assertConverged(zone, n);
     });
 
+    it("finishes in the same run when a batch was applied but its response was lost", async () => {
+        const n = 600;
+        const zone = await seedZone("lost");
+        proxy.setFaults({ rules: [{ action: CHANGE, nth: 1, fault: { kind: "drop", when: "after" } }] });
+        const result = await sync(inputsFor(zone.name, n));
+        assert.strictEqual(proxy.calls().filter((c) => c.fault === "drop").length, 1, "the response was dropped");
+        assert.ok((proxy.counts()[CHANGE] ?? 0) >= 3, "the retried request was refused, then the rest was planned again from the live zone");
+        assert.ok(result.outs, "the sync succeeded");
+        await assertConverged(zone, n);
+        await assertUntouched(zone);
+    });
+
     it("makes no change call on a no-op update and one on a one-record change", async () => {
         const zone = await seedZone("count");
         const provider = new Route53RecordSyncProvider();
