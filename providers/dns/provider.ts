@@ -46,6 +46,16 @@ function stateRegistry(state: Props): Registries["current"] | undefined {
     return typeof state.ownerId === "string" ? { ownerId: state.ownerId, txtPrefix: typeof state.txtPrefix === "string" ? state.txtPrefix : "" } : undefined;
 }
 
+/** The zone a state was synced into, or undefined when it no longer exists. */
+async function stateZone(api: Route53Api, state: Props): Promise<ResolvedZone | undefined> {
+    try {
+        return await api.resolveZone(String(state.zoneName), typeof state.zoneId === "string" ? state.zoneId : undefined, state.privateZone === true);
+    } catch (err) {
+        if (isZoneNotFound(err)) return undefined;
+        throw err;
+    }
+}
+
 function fqdnsOf(records: readonly NormalizedRecord[]): string[] {
     return [...new Set(records.map((r) => withoutDot(r.name)))];
 }
@@ -172,13 +182,8 @@ export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvide
         }
         const api = await createRoute53Api();
         try {
-            let zone: ResolvedZone;
-            try {
-                zone = await api.resolveZone(state.zoneName, typeof state.zoneId === "string" ? state.zoneId : undefined, state.privateZone === true);
-            } catch (err) {
-                if (isZoneNotFound(err)) return { id, props: { ...state, records: [], fqdns: [] } };
-                throw err;
-            }
+            const zone = await stateZone(api, state);
+            if (!zone) return { id, props: { ...state, records: [], fqdns: [] } };
             const registries: Registries = { current: registry };
             const keys = stateKeys(state);
             const live = await readLive(api, zone, keys, registries);
@@ -198,13 +203,8 @@ export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvide
         }
         const api = await createRoute53Api();
         try {
-            let zone: ResolvedZone;
-            try {
-                zone = await api.resolveZone(props.zoneName, typeof props.zoneId === "string" ? props.zoneId : undefined, props.privateZone === true);
-            } catch (err) {
-                if (isZoneNotFound(err)) return; // the zone and everything in it are gone
-                throw err;
-            }
+            const zone = await stateZone(api, props);
+            if (!zone) return; // the zone and everything in it are gone
             const registries: Registries = { current: registry };
             const live = await readLive(api, zone, keys, registries);
             const plan = planChanges({ zone: indexZone(zone.zoneName, live), desired: [], previous: keys, registries, policy: "sync" });
