@@ -170,8 +170,6 @@ async function checkDynamicResource(name: string, inputs: Record<string, any>): 
     return { ...(result.inputs ?? inputs), __provider: inputs.__provider };
 }
 
-const secretSignature = "4dabf18193072939515e22adb298388d";
-
 /**
  * The engine hands providers plain values; mocks see secrets wrapped in a
  * signature object. Unwraps them and remembers their string values so the
@@ -182,7 +180,7 @@ function unwrapSecrets(value: any, found: Set<string>): any {
         return value.map((v) => unwrapSecrets(v, found));
     }
     if (typeof value === "object" && value !== null) {
-        if (secretSignature in value) {
+        if (pulumi.runtime.specialSigKey in value && value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
             const inner = unwrapSecrets(value.value, found);
             if (typeof inner === "string") {
                 found.add(inner);

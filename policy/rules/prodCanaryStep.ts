@@ -14,19 +14,13 @@
  * state, so the second check fires where outputs are visible (stack analysis,
  * offline evaluation of a run); the first fires on every preview.
  */
-import { isDynamicResource, isProductionStack, PolicySubject, pathValue, stackOfUrn, violation } from "./subject";
+import { isDynamicKind, isProductionStack, PolicySubject, pathValue, stackOfUrn, violation } from "./subject";
 
 export const PROD_CANARY_RULE = "prod-canary-max-step";
 
 /** The TrafficSplit dynamic resource, recognised by its inputs (its type token carries only the module name). */
 export function isTrafficSplit(subject: PolicySubject): boolean {
-    if (!isDynamicResource(subject.type)) {
-        return false;
-    }
-    if (subject.type.endsWith(":TrafficSplit")) {
-        return true;
-    }
-    return "canaryWeight" in subject.props && "destination" in subject.props && "hosts" in subject.props;
+    return isDynamicKind(subject, "TrafficSplit", ["canaryWeight", "destination", "hosts"]);
 }
 
 function weight(value: unknown): number | undefined {

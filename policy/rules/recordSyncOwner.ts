@@ -4,7 +4,7 @@
  * other's records; an empty one would own nothing, and ExternalDNS's default
  * owner "default" would be shared with any ExternalDNS left at its defaults.
  */
-import { isDynamicResource, PolicySubject, pathValue, show, violation } from "./subject";
+import { isDynamicKind, PolicySubject, pathValue, show, violation } from "./subject";
 
 export const RECORD_SYNC_OWNER_RULE = "record-sync-owner-id";
 
@@ -13,13 +13,7 @@ export const EXTERNAL_DNS_DEFAULT_OWNER = "default";
 
 /** The Route53RecordSync dynamic resource, recognised by its inputs. */
 export function isRoute53RecordSync(subject: PolicySubject): boolean {
-    if (!isDynamicResource(subject.type)) {
-        return false;
-    }
-    if (subject.type.endsWith(":Route53RecordSync")) {
-        return true;
-    }
-    return "zoneName" in subject.props && "records" in subject.props;
+    return isDynamicKind(subject, "Route53RecordSync", ["zoneName", "records"]);
 }
 
 export function recordSyncOwnerViolations(subject: PolicySubject): string[] {

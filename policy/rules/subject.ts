@@ -5,6 +5,9 @@
  * Pure: rules are tested with plain objects.
  */
 import { Secret } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
+
+export { show } from "../../configReader";
 
 export interface PolicySubject {
     readonly type: string;
@@ -45,16 +48,13 @@ export function isProductionStack(stack: string | undefined): boolean {
     return stack !== undefined && /(^|[-_.])(prod|production)([-_.]|$)/i.test(stack);
 }
 
-/** The wire form of a secret (`@pulumi/pulumi`'s rpc signature), as mocks and raw gRPC payloads carry it. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** True for a value the engine holds as a secret: a `@pulumi/policy` Secret or a wire-format secret. */
 export function isSecretValue(value: unknown): boolean {
     if (value instanceof Secret) {
         return true;
     }
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 }
 
 /** The plain value inside a secret wrapper (or the value itself). */
@@ -90,6 +90,13 @@ export function isDynamicResource(type: string): boolean {
     return type === "pulumi-nodejs:dynamic:Resource" || type.startsWith("pulumi-nodejs:dynamic/");
 }
 
-export function show(value: unknown): string {
-    return value === undefined ? "nothing" : JSON.stringify(value);
+/**
+ * One of this program's dynamic resources: by its type token, or, for state
+ * written under the SDK's generic token, by the inputs only it has.
+ */
+export function isDynamicKind(subject: PolicySubject, typeName: string, identifyingProps: readonly string[]): boolean {
+    if (!isDynamicResource(subject.type)) {
+        return false;
+    }
+    return subject.type.endsWith(`:${typeName}`) || identifyingProps.every((prop) => prop in subject.props);
 }
