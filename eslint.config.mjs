@@ -12,7 +12,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+        files: ["tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts", "synth/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "off" },
     },
 );

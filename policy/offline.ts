@@ -1,6 +1,6 @@
 /**
  * Offline policy evaluation: runs a Pulumi program under the project's mocks
- * (scripts/mockCloud.ts) and hands the pack's policies what the engine would
+ * (synth/mockCloud.ts) and hands the pack's policies what the engine would
  * hold after `pulumi up` — every resource's inputs and outputs, component and
  * stack outputs — with secrets still marked. The engine's own policy host
  * strips secret markers (pulumi/pulumi-policy#241); here they survive, so
@@ -13,7 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "@pulumi/policy";
-import { ProgramRun, RunOptions, runUnderMocks, settle } from "../scripts/mockCloud";
+import { ProgramRun, RunOptions, runUnderMocks, settle } from "../synth/mockCloud";
 import { EvaluatedResource, evaluatePolicies, Evaluation } from "./evaluate";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigDeclaration, projectRoot, readProjectFile } from "./stackFiles";
+import { ConfigDeclaration, projectRoot, readProjectFile } from "../synth/stackFiles";
 
 export const startMarker = "<!-- config-table:start (generated from Pulumi.yaml by `npm run docs:config`) -->";
 export const endMarker = "<!-- config-table:end -->";

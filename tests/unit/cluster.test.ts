@@ -4,7 +4,7 @@ import { loadStackConfig } from "../../config";
 import { Cluster } from "../../components/cluster";
 import { irsaTrustPolicy, IrsaRole } from "../../components/irsa";
 import { cidrSubnet, subnetLayout } from "../../components/subnets";
-import { runUnderMocks, settle } from "../../scripts/mockCloud";
+import { runUnderMocks, settle } from "../../synth/mockCloud";
 
 const config = (raw: Record<string, unknown> = {}) => loadStackConfig({ domain: "example.com", ...raw }, { stack: "dev" });
 

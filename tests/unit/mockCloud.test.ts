@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { runUnderMocks } from "../../scripts/mockCloud";
+import { runUnderMocks } from "../../synth/mockCloud";
 import { FileProvider } from "../integration/fixtures/fileProvider";
 
 class File extends pulumi.dynamic.Resource {

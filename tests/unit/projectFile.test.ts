@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readmeWithTable } from "../../scripts/configDoc";
 import { configKeys, loadStackConfig } from "../../config";
-import { projectRoot, readProjectFile, readStackConfigFile, stackNames } from "../../scripts/stackFiles";
+import { projectRoot, readProjectFile, readStackConfigFile, stackNames } from "../../synth/stackFiles";
 
 const allowedFields = ["type", "description", "default", "secret", "items", "value"];
 const simpleTypes = ["string", "integer", "boolean", "array"];

@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { projectRoot } from "../../scripts/stackFiles";
-import { redact } from "../../scripts/synthOutput";
+import { projectRoot } from "../../synth/stackFiles";
+import { redact } from "../../synth/output";
 
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/synth.ts", ...args], {

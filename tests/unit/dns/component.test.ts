@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Dns, DnsArgs } from "../../../components/dns";
-import { runUnderMocks } from "../../../scripts/mockCloud";
+import { runUnderMocks } from "../../../synth/mockCloud";
 
 const SYNC = "pulumi-nodejs:dynamic/eks-ingress-mesh:Route53RecordSync";
 const DNS = "eks-ingress-mesh:index:Dns";

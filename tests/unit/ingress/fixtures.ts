@@ -7,8 +7,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, StackConfig } from "../../../config";
 import { IngressArgs } from "../../../components/ingress";
-import { MockResource } from "../../../scripts/mockCloud";
-import { validateManifest } from "../../../scripts/validateManifest";
+import { MockResource } from "../../../synth/mockCloud";
+import { validateManifest } from "../../../synth/validateManifest";
 
 export const config = (raw: Record<string, unknown> = {}): StackConfig => loadStackConfig({ domain: "example.com", ...raw }, { stack: "dev" });
 

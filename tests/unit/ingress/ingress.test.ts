@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { appRoute, Ingress, kubeOpsViewRoutes } from "../../../components/ingress";
-import { ProgramRun, runUnderMocks, settle } from "../../../scripts/mockCloud";
+import { ProgramRun, runUnderMocks, settle } from "../../../synth/mockCloud";
 import { assertValidManifests, config, ingressArgs, k8sOptions, manifestOf, mockIssuer, mockOidcArn, mockVpcId, recordDependsOn } from "./fixtures";
 
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";

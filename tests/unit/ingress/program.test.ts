@@ -3,8 +3,8 @@
  * an Ingress on the shared ALB and an alias record to that ALB.
  */
 import * as assert from "assert";
-import { ProgramRun, runUnderMocks } from "../../../scripts/mockCloud";
-import { readStackConfigFile } from "../../../scripts/stackFiles";
+import { ProgramRun, runUnderMocks } from "../../../synth/mockCloud";
+import { readStackConfigFile } from "../../../synth/stackFiles";
 import program from "../../../index";
 
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";

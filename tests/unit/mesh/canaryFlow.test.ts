@@ -6,8 +6,8 @@
 // VirtualService's other fields), so raising the weight never restarts Istio
 // or touches another object.
 import * as assert from "assert";
-import { MockResource, ProgramRun, runUnderMocks } from "../../../scripts/mockCloud";
-import { readStackConfigFile } from "../../../scripts/stackFiles";
+import { MockResource, ProgramRun, runUnderMocks } from "../../../synth/mockCloud";
+import { readStackConfigFile } from "../../../synth/stackFiles";
 
 const MESH = "eks-ingress-mesh:index:Mesh";
 const TRAFFIC_SPLIT = "pulumi-nodejs:dynamic/eks-ingress-mesh:TrafficSplit";

@@ -6,8 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, StackConfig } from "../../../config";
 import { Mesh, MeshArgs } from "../../../components/mesh";
-import { MockResource, ProgramRun, runUnderMocks } from "../../../scripts/mockCloud";
-import { validateManifest } from "../../../scripts/validateManifest";
+import { MockResource, ProgramRun, runUnderMocks } from "../../../synth/mockCloud";
+import { validateManifest } from "../../../synth/validateManifest";
 
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";

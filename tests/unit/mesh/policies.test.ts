@@ -26,7 +26,7 @@ import {
     trafficSplitSpec,
 } from "../../../components/mesh/policies";
 import { renderVirtualService } from "../../../providers/traffic/render";
-import { validateManifest } from "../../../scripts/validateManifest";
+import { validateManifest } from "../../../synth/validateManifest";
 
 function config(raw: Record<string, unknown> = {}): StackConfig {
     return loadStackConfig({ domain: "example.com", ...raw }, { stack: "dev" });

@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluateProgram, OfflineRun } from "../../../policy/offline";
-import { readStackConfigFile, stackNames } from "../../../scripts/stackFiles";
+import { readStackConfigFile, stackNames } from "../../../synth/stackFiles";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const program = require("../../../index") as () => Promise<Record<string, unknown>>;

@@ -17,8 +17,8 @@ import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { TrafficSplitProvider } from "../../../providers/traffic";
 import { Secret } from "@pulumi/policy";
 import { evaluateProgram } from "../../../policy/offline";
-import { ProgramRun, runUnderMocks } from "../../../scripts/mockCloud";
-import { readStackConfigFile } from "../../../scripts/stackFiles";
+import { ProgramRun, runUnderMocks } from "../../../synth/mockCloud";
+import { readStackConfigFile } from "../../../synth/stackFiles";
 import { serializeProvider } from "../../integration/fixtures/dynamicProviderHost";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { stackNames } from "../../../scripts/stackFiles";
+import { stackNames } from "../../../synth/stackFiles";
 import {
     actionName,
     allJobs,

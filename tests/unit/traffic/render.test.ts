@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import { parseLiveWeights, renderVirtualService, WEIGHTED_ROUTE } from "../../../providers/traffic/render";
 import { diffFields, formatDrift } from "../../../providers/traffic/specDiff";
 import { TrafficSplitInputs } from "../../../providers/traffic/types";
-import { validateManifest } from "../../../scripts/validateManifest";
+import { validateManifest } from "../../../synth/validateManifest";
 
 const minimal: TrafficSplitInputs = {
     kubeconfig: "unused",

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { TrafficSplit } from "../../../providers/traffic";
-import { runUnderMocks } from "../../../scripts/mockCloud";
+import { runUnderMocks } from "../../../synth/mockCloud";
 
 const TYPE = "pulumi-nodejs:dynamic/eks-ingress-mesh:TrafficSplit";
 const kubeconfig = "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: plain-token-from-a-test\n";

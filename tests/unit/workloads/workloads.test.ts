@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { appRoute, Ingress, kubeOpsViewRoutes } from "../../../components/ingress";
 import { Workloads } from "../../../components/workloads";
 import { StackConfig } from "../../../config";
-import { ProgramRun, runUnderMocks, settle } from "../../../scripts/mockCloud";
+import { ProgramRun, runUnderMocks, settle } from "../../../synth/mockCloud";
 import { assertValidManifests, config, ingressArgs, k8sOptions, manifestOf } from "../ingress/fixtures";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { MockResource, ProgramRun } from "./mockCloud";
-import { dynamicPlanOf } from "./dynamicPlans";
+import { dynamicPlanOf } from "./plans";
+import { Manifest, manifestOf, withoutInternals } from "./manifest";
 import { validateManifest } from "./validateManifest";
 
 
@@ -62,29 +63,6 @@ export function renderTree(resources: readonly MockResource[]): string {
     lines.push(stack ? `pulumi:pulumi:Stack  ${stack.name}` : "(stack)");
     walk(undefined, "");
     return lines.join("\n");
-}
-
-function withoutInternals(inputs: Record<string, any>): Record<string, any> {
-    return Object.fromEntries(Object.entries(inputs).filter(([k]) => !k.startsWith("__")));
-}
-
-/** The Kubernetes object a `kubernetes:` resource would apply, or undefined for providers and Helm releases. */
-export interface Manifest {
-    readonly apiVersion: string;
-    readonly kind: string;
-    readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
-    readonly [field: string]: unknown;
-}
-
-export function manifestOf(r: MockResource): Manifest | undefined {
-    if (!r.type.startsWith("kubernetes:") || r.type === "kubernetes:helm.sh/v3:Release") {
-        return undefined;
-    }
-    const { apiVersion, kind, metadata, ...rest } = withoutInternals(r.inputs);
-    if (!apiVersion || !kind) {
-        return undefined;
-    }
-    return { apiVersion, kind, metadata: { name: r.name, ...metadata }, ...rest };
 }
 
 function helmReleaseOf(r: MockResource): Record<string, any> | undefined {

@@ -5,7 +5,7 @@
  * empty zone (the real plan is made from the live zone during `pulumi up`). Synth writes these so a reviewer sees them before `pulumi up`.
  */
 import { MockResource } from "./mockCloud";
-import { Manifest } from "./synthOutput";
+import { Manifest } from "./manifest";
 import { packBatches } from "../providers/dns/batches";
 import { planForEmptyZone } from "../providers/dns/plan";
 import { NormalizedInputs } from "../providers/dns/types";
