@@ -34,7 +34,7 @@ export function azureError(e: unknown, operation: string): Error {
     if (err.name === "CredentialUnavailableError" || err.name === "AggregateAuthenticationError") {
         return new DnsBackendError("Azure DNS", "CredentialUnavailable", `${operation}: no Azure credential found (set the client secret inputs, or configure workload or managed identity): ${text}`);
     }
-    if (err.name === "AuthenticationError") {
+    if (err.name === "AuthenticationError" || err.name === "AuthenticationRequiredError") {
         return new DnsBackendError("Azure DNS", "AuthenticationFailed", `${operation}: Entra ID refused the credential: ${text}`);
     }
     switch (status) {
