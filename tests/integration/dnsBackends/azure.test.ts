@@ -4,7 +4,10 @@
  * Needs the test certificate that `npm test` generates (see fixtures/testTls.ts).
  */
 import * as assert from "assert";
+import * as fs from "fs";
 import * as https from "https";
+import * as os from "os";
+import * as path from "path";
 import { DnsBackendError, LiveStateChangedError } from "../../../providers/dns/backend";
 import { azureDnsRoleDefinition, createAzureDnsClient } from "../../../providers/dns/azure";
 import type { AzureDnsClientOptions } from "../../../providers/dns/azure";
@@ -86,6 +89,30 @@ describe("dnsBackends: Azure DNS client against the Azure DNS double", function 
                 if (saved[k] === undefined) delete process.env[k];
                 else process.env[k] = saved[k];
             }
+        }
+    });
+
+    it("DefaultAzureCredential uses workload identity (a federated token file, as on AKS or EKS)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-"));
+        const tokenFile = path.join(dir, "token");
+        const federated = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVtbzpkbnMifQ.sig";
+        fs.writeFileSync(tokenFile, federated);
+        double.addFederatedClient(TENANT, "33333333-3333-3333-3333-333333333333", federated);
+        const vars = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: "33333333-3333-3333-3333-333333333333", AZURE_FEDERATED_TOKEN_FILE: tokenFile, AZURE_AUTHORITY_HOST: double.url };
+        const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+        Object.assign(process.env, vars);
+        try {
+            const client = createAzureDnsClient(options({ clientSecret: undefined }));
+            assert.strictEqual((await client.listZone()).length, 2);
+            const form = new URLSearchParams(double.requests.find((r) => r.path.endsWith("/token"))!.body);
+            assert.strictEqual(form.get("client_assertion"), federated);
+            assert.strictEqual(form.get("client_secret"), null);
+        } finally {
+            for (const [k, v] of Object.entries(saved)) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
