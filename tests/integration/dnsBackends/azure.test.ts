@@ -12,6 +12,7 @@ import { DnsBackendError, LiveStateChangedError } from "../../../providers/dns/b
 import { azureDnsRoleDefinition, createAzureDnsClient } from "../../../providers/dns/azure";
 import type { AzureDnsClientOptions } from "../../../providers/dns/azure";
 import { AzureDnsDouble, startAzureDnsDouble } from "../fixtures/azureDnsDouble";
+import { withEnv } from "../dns/helpers";
 
 const SUB = "00000000-0000-0000-0000-0000000000aa";
 const RG = "dns-rg";
@@ -73,23 +74,12 @@ describe("dnsBackends: Azure DNS client against the Azure DNS double", function 
     });
 
     it("DefaultAzureCredential picks a client secret up from the environment", async () => {
-        const saved = { ...process.env };
-        Object.assign(process.env, {
-            AZURE_TENANT_ID: TENANT,
-            AZURE_CLIENT_ID: CLIENT_ID,
-            AZURE_CLIENT_SECRET: SECRET,
-            AZURE_AUTHORITY_HOST: double.url,
-        });
-        try {
+        const vars = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT_ID, AZURE_CLIENT_SECRET: SECRET, AZURE_AUTHORITY_HOST: double.url };
+        await withEnv(vars, async () => {
             const client = createAzureDnsClient(options({ clientSecret: undefined }));
             assert.strictEqual((await client.listZone()).length, 2);
             assert.strictEqual(double.tokensIssued(), 1);
-        } finally {
-            for (const k of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST"]) {
-                if (saved[k] === undefined) delete process.env[k];
-                else process.env[k] = saved[k];
-            }
-        }
+        });
     });
 
     it("DefaultAzureCredential uses workload identity (a federated token file, as on AKS or EKS)", async () => {
@@ -99,19 +89,15 @@ describe("dnsBackends: Azure DNS client against the Azure DNS double", function 
         fs.writeFileSync(tokenFile, federated);
         double.addFederatedClient(TENANT, "33333333-3333-3333-3333-333333333333", federated);
         const vars = { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: "33333333-3333-3333-3333-333333333333", AZURE_FEDERATED_TOKEN_FILE: tokenFile, AZURE_AUTHORITY_HOST: double.url };
-        const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-        Object.assign(process.env, vars);
         try {
-            const client = createAzureDnsClient(options({ clientSecret: undefined }));
-            assert.strictEqual((await client.listZone()).length, 2);
-            const form = new URLSearchParams(double.requests.find((r) => r.path.endsWith("/token"))!.body);
-            assert.strictEqual(form.get("client_assertion"), federated);
-            assert.strictEqual(form.get("client_secret"), null);
+            await withEnv(vars, async () => {
+                const client = createAzureDnsClient(options({ clientSecret: undefined }));
+                assert.strictEqual((await client.listZone()).length, 2);
+                const form = new URLSearchParams(double.requests.find((r) => r.path.endsWith("/token"))!.body);
+                assert.strictEqual(form.get("client_assertion"), federated);
+                assert.strictEqual(form.get("client_secret"), null);
+            });
         } finally {
-            for (const [k, v] of Object.entries(saved)) {
-                if (v === undefined) delete process.env[k];
-                else process.env[k] = v;
-            }
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });

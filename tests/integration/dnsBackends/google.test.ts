@@ -11,6 +11,7 @@ import { DnsBackendError, LiveStateChangedError } from "../../../providers/dns/b
 import { createGoogleDnsClient, googleDnsCustomRole } from "../../../providers/dns/google";
 import type { GoogleDnsClientOptions } from "../../../providers/dns/google";
 import { GoogleDnsDouble, startGoogleDnsDouble } from "../fixtures/googleDnsDouble";
+import { withEnv } from "../dns/helpers";
 
 const PROJECT = "dns-project";
 const ZONE = "example-com";
@@ -80,15 +81,13 @@ describe("dnsBackends: Google Cloud DNS client against the Cloud DNS double", fu
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "adc-"));
         const file = path.join(dir, "key.json");
         fs.writeFileSync(file, keyJson, { mode: 0o600 });
-        const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
-        process.env.GOOGLE_APPLICATION_CREDENTIALS = file;
         try {
-            const sets = await createGoogleDnsClient(options({ serviceAccountKey: undefined })).listZone();
-            assert.strictEqual(sets.length, 2);
-            assert.strictEqual(double.tokensIssued(), 1);
+            await withEnv({ GOOGLE_APPLICATION_CREDENTIALS: file }, async () => {
+                const sets = await createGoogleDnsClient(options({ serviceAccountKey: undefined })).listZone();
+                assert.strictEqual(sets.length, 2);
+                assert.strictEqual(double.tokensIssued(), 1);
+            });
         } finally {
-            if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
-            else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
