@@ -12,7 +12,8 @@
  * The Azure and Google DNS doubles serve TLS, and Node trusts extra certificates only from
  * NODE_EXTRA_CA_CERTS read at start-up: so this script first writes a fresh self-signed
  * certificate into a temporary directory, then runs the tests in a child process that trusts it
- * (see tests/integration/fixtures/testTls.ts), and removes the directory afterwards.
+ * in addition to anything NODE_EXTRA_CA_CERTS already named (see
+ * tests/integration/fixtures/testTls.ts), and removes the directory afterwards.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -65,9 +66,14 @@ async function runWithTestCertificate(): Promise<never> {
     let status = 1;
     try {
         const certFile = await writeTestCertificate(dir);
+        // Keep whatever the machine already trusts this way (e.g. a registry proxy's CA).
+        const inherited = process.env.NODE_EXTRA_CA_CERTS;
+        const trusted = path.join(dir, "trusted.pem");
+        const existing = inherited && fs.existsSync(inherited) ? fs.readFileSync(inherited, "utf8") : "";
+        fs.writeFileSync(trusted, `${existing}\n${fs.readFileSync(certFile, "utf8")}`);
         const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
             stdio: "inherit",
-            env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, [TLS_DIR_ENV]: dir },
+            env: { ...process.env, NODE_EXTRA_CA_CERTS: trusted, [TLS_DIR_ENV]: dir },
         });
         status = child.status ?? 1;
     } finally {
