@@ -224,6 +224,15 @@ describe("dnsBackends: Azure DNS client against the Azure DNS double", function 
         assert.strictEqual(writes().length, 2);
     });
 
+    it("a lost write response: the SDK retries, the retry meets the applied write (412), and a re-plan finds it done", async () => {
+        const client = createAzureDnsClient(options());
+        double.loseNextWriteResponse();
+        await assert.rejects(client.apply({ deletions: [], additions: [a("app.example.com.", "192.0.2.1")] }), LiveStateChangedError);
+        assert.deepStrictEqual(writes().map((r) => [r.headers["if-none-match"], r.status]), [["*", 500], ["*", 412]]);
+        const live = await client.listNames(["app.example.com."]);
+        assert.deepStrictEqual(live.map((s) => s.values), [["192.0.2.1"]], "the re-read shows the write applied: nothing left to do");
+    });
+
     it("writes with bounded concurrency", async () => {
         double.setWriteLatency(40);
         const client = createAzureDnsClient(options({ concurrency: 3 }));

@@ -197,6 +197,15 @@ describe("dnsBackends: Google Cloud DNS client against the Cloud DNS double", fu
         assert.deepStrictEqual(changes().map((r) => r.status), [429, 200]);
     });
 
+    it("a lost change response: the library retries, the retry meets the applied change (409), and a re-plan finds it done", async () => {
+        const client = createGoogleDnsClient(options());
+        await client.listZone();
+        double.loseNextChangeResponse();
+        await assert.rejects(client.apply({ deletions: [], additions: [a("app.example.com.", "192.0.2.1")] }), LiveStateChangedError);
+        assert.deepStrictEqual(changes().map((r) => r.status), [503, 409]);
+        assert.deepStrictEqual((await client.listNames(["app.example.com."])).map((s) => s.values), [["192.0.2.1"]]);
+    });
+
     it("refuses a change it cannot carry before any call", async () => {
         const client = createGoogleDnsClient(options());
         const big = '"' + "x".repeat(250) + '"';
