@@ -1,0 +1,77 @@
+/**
+ * `npm run verify`: flags → outputs → checks → table → exit code. Progress
+ * goes to stderr as the checks run; the table goes to stdout at the end.
+ */
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { ArgsError, parseArgs, usage } from "./args";
+import { causeOf, exitCodeFor, exitCodes } from "./hop";
+import { InputError, readOutputsFile, readOutputsFromPulumi, targetFromOutputs, VerifyTarget } from "./inputs";
+import { httpProbe } from "./probe";
+import { createResolver, lookupVia } from "./resolver";
+import { verify } from "./run";
+import { burstSize, readStackSettings, StackSettings } from "./stackSettings";
+import { renderTable, summarize } from "./table";
+
+export interface CommandIO {
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+    /** Where Pulumi.<stack>.yaml files live (default: the project folder). */
+    readonly stackDir?: string;
+}
+
+const splitConcurrency = 8;
+const burstConcurrency = 64;
+
+export async function runVerifyCommand(argv: readonly string[], io: CommandIO): Promise<number> {
+    let args;
+    let target: VerifyTarget;
+    try {
+        args = parseArgs(argv);
+        if (args.help) {
+            io.out(`${usage}\n`);
+            return exitCodes.ok;
+        }
+        target = targetFromOutputs(args.outputs ? readOutputsFile(args.outputs) : readOutputsFromPulumi(args.stack!));
+    } catch (e) {
+        if (e instanceof ArgsError || e instanceof InputError) {
+            io.err(`verify: ${e.message}\n`);
+            return exitCodes.usage;
+        }
+        throw e;
+    }
+
+    let settings: StackSettings | undefined;
+    if (args.stack) {
+        try {
+            settings = readStackSettings(args.stack, io.stackDir);
+        } catch (e) {
+            io.err(`verify: stack config for ${args.stack} not read (${causeOf(e).split("\n")[0]}); using defaults\n`);
+        }
+    }
+    const region = args.region ?? settings?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const resolve = createResolver({ servers: args.resolvers, timeoutMs: Math.min(args.timeoutMs, 5000) });
+    const http = httpProbe({ lookup: lookupVia(resolve), timeoutMs: args.timeoutMs, maxSockets: burstConcurrency, insecure: args.insecure });
+    const aws = args.skipAws ? undefined : { route53: new Route53Client({ region: region ?? "us-east-1" }), elb: new ElasticLoadBalancingV2Client({ region }) };
+    try {
+        const rows = await verify(
+            {
+                target,
+                region: region ?? (aws ? await aws.elb.config.region() : "-"),
+                split: { requests: args.requests, perSecond: args.rate, concurrency: splitConcurrency, alpha: args.alpha },
+                burst: { ...burstSize(settings, args.burst), concurrency: burstConcurrency },
+            },
+            { resolve, probe: http.probe, aws },
+            (line) => io.err(`${line}\n`),
+        );
+        io.out(`${renderTable(rows)}\n\n${summarize(rows)}\n`);
+        return exitCodeFor(rows);
+    } catch (e) {
+        io.err(`verify: ${causeOf(e)}\n`);
+        return exitCodes.internal;
+    } finally {
+        http.close();
+        aws?.route53.destroy();
+        aws?.elb.destroy();
+    }
+}

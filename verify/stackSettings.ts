@@ -1,0 +1,40 @@
+/**
+ * What the stack's config file (Pulumi.<stack>.yaml) adds to the outputs:
+ * the AWS region and the rate limit's size, so the burst is sized to empty
+ * every app sidecar's token bucket. Read the way synth reads it; a missing
+ * or invalid file leaves verify on its defaults.
+ */
+import { loadStackConfig } from "../config";
+import { readStackConfigFile } from "../synth/stackFiles";
+
+export interface StackSettings {
+    readonly region: string;
+    /** Pods carrying the rate-limited sidecar: stable + canary replicas. */
+    readonly appPods: number;
+    readonly rateLimit: { readonly maxTokens: number; readonly tokensPerFill: number; readonly fillInterval: string };
+}
+
+export function readStackSettings(stack: string, stackDir?: string): StackSettings {
+    const { config } = readStackConfigFile(stack, stackDir);
+    const region = typeof config["aws:region"] === "string" ? config["aws:region"] : undefined;
+    const loaded = loadStackConfig(config, { stack, region });
+    return { region: loaded.region, appPods: loaded.app.replicas * 2, rateLimit: loaded.resilience.rateLimit };
+}
+
+export interface BurstSize {
+    readonly count: number;
+    /** Why that many requests must see a 429, for the table. */
+    readonly expected: string;
+}
+
+/** Three times what all buckets hold: refills during the burst cannot absorb it. */
+export function burstSize(settings: StackSettings | undefined, override?: number): BurstSize {
+    if (!settings) {
+        const count = override ?? 1000;
+        return { count, expected: `${count} requests (no stack config read: pass --stack or --burst to size it)` };
+    }
+    const { maxTokens, tokensPerFill, fillInterval } = settings.rateLimit;
+    const capacity = settings.appPods * maxTokens;
+    const count = override ?? Math.max(100, 3 * capacity);
+    return { count, expected: `${settings.appPods} pods × ${maxTokens} tokens = ${capacity} (each refilled ${tokensPerFill} per ${fillInterval})` };
+}
