@@ -20,7 +20,7 @@ export interface VerifyPlan {
     readonly target: VerifyTarget;
     readonly region: string;
     readonly split: { readonly requests: number; readonly perSecond: number; readonly concurrency: number; readonly alpha: number };
-    readonly burst: { readonly count: number; readonly concurrency: number; readonly expected: string };
+    readonly burst: { readonly count: number; readonly concurrency: number; readonly sizing: string };
 }
 
 export interface VerifyPeers {
@@ -86,7 +86,7 @@ export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Pro
                   target.appUrl,
                   peers.probe,
                   { count: plan.burst.count, concurrency: plan.burst.concurrency, onProgress: (done, count) => progress(`  burst: ${done}/${count}`) },
-                  plan.burst.expected,
+                  plan.burst.sizing,
               )
             : blocked("rate-limit"),
     ]);

@@ -23,18 +23,19 @@ export function readStackSettings(stack: string, stackDir?: string): StackSettin
 
 export interface BurstSize {
     readonly count: number;
-    /** Why that many requests must see a 429, for the table. */
-    readonly expected: string;
+    /** How the burst was sized, for the table. */
+    readonly sizing: string;
 }
 
-/** Three times what all buckets hold: refills during the burst cannot absorb it. */
+/** Three times what all buckets hold, so refills during the burst cannot absorb it. */
 export function burstSize(settings: StackSettings | undefined, override?: number): BurstSize {
     if (!settings) {
-        const count = override ?? 1000;
-        return { count, expected: `${count} requests (no stack config read: pass --stack or --burst to size it)` };
+        return override === undefined
+            ? { count: 1000, sizing: "default size; pass --stack to size it from the stack's rate limit" }
+            : { count: override, sizing: "--burst" };
     }
     const { maxTokens, tokensPerFill, fillInterval } = settings.rateLimit;
     const capacity = settings.appPods * maxTokens;
-    const count = override ?? Math.max(100, 3 * capacity);
-    return { count, expected: `${settings.appPods} pods × ${maxTokens} tokens = ${capacity} (each refilled ${tokensPerFill} per ${fillInterval})` };
+    const buckets = `${settings.appPods} pods × ${maxTokens} tokens = ${capacity}, each refilled ${tokensPerFill} per ${fillInterval}`;
+    return override === undefined ? { count: Math.max(100, 3 * capacity), sizing: `3 × buckets of ${buckets}` } : { count: override, sizing: `--burst; buckets hold ${buckets}` };
 }

@@ -16,17 +16,17 @@ export interface BurstCounts {
     readonly other: Record<string, number>;
 }
 
-/** Pure verdict on a burst's answers. `expected` says why the burst should have been limited. */
-export function rateLimitRow(url: string, counts: BurstCounts, expected: string): HopRow {
+/** Pure verdict on a burst's answers. `sizing` says how the burst was sized. */
+export function rateLimitRow(url: string, counts: BurstCounts, sizing: string): HopRow {
     const others = Object.entries(counts.other).map(([k, n]) => `${n}× ${k}`);
     const seen = `${counts.limited} of ${counts.sent} answered 429 (${counts.byLocalLimit} with x-local-rate-limit), ${counts.ok} 2xx${others.length ? `, ${others.join(", ")}` : ""}`;
     if (counts.limited === 0) {
-        return fail("rate-limit", url, `${seen}: no 429 on a burst larger than ${expected}; the local rate limit is not enforced`);
+        return fail("rate-limit", url, `${seen}: no 429, so the local rate limit is not enforced (burst: ${sizing})`);
     }
-    return pass("rate-limit", url, `${seen}; burst larger than ${expected}`);
+    return pass("rate-limit", url, `${seen} (burst: ${sizing})`);
 }
 
-export async function checkRateLimit(url: string, probe: Probe, plan: RequestPlan, expected: string): Promise<HopRow> {
+export async function checkRateLimit(url: string, probe: Probe, plan: RequestPlan, sizing: string): Promise<HopRow> {
     const outcomes = await runRequests(plan, () => probe(url));
     let limited = 0;
     let byLocalLimit = 0;
@@ -46,5 +46,5 @@ export async function checkRateLimit(url: string, probe: Probe, plan: RequestPla
             other[cause] = (other[cause] ?? 0) + 1;
         }
     }
-    return rateLimitRow(url, { sent: plan.count, limited, byLocalLimit, ok, other }, expected);
+    return rateLimitRow(url, { sent: plan.count, limited, byLocalLimit, ok, other }, sizing);
 }

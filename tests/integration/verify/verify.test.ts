@@ -1,0 +1,202 @@
+/**
+ * `npm run verify` end to end against real protocol peers: moto for Route53
+ * and ELBv2 (target groups and target health), a loopback UDP DNS server, and
+ * an HTTP server standing in for the ALB + gateway + app. Each failing hop is
+ * reported with its cause and the command exits with that hop's code.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runVerifyCommand } from "../../../verify/command";
+import { exitCodes } from "../../../verify/hop";
+import { useMoto } from "../fixtures/moto";
+import { DnsAnswer, LoopbackDns, startLoopbackDns } from "./fixtures/dnsServer";
+import { startStandIn, StandIn, StandInOptions } from "./fixtures/meshStandIn";
+import { createAlb, createZone, TargetGroupSpec } from "./fixtures/motoAlb";
+
+interface Run {
+    readonly code: number;
+    readonly out: string;
+    readonly err: string;
+    /** Table lines of one hop. */
+    rows(hop: string): string[];
+}
+
+const healthyGroups = (prefix: string): TargetGroupSpec[] => [
+    { name: `${prefix}-gw`, targetType: "ip", targets: [{ id: "10.1.0.11", port: 8080 }, { id: "10.1.1.12", port: 8080 }] },
+    { name: `${prefix}-kov`, targetType: "ip", targets: [{ id: "10.1.0.21", port: 8080 }] },
+];
+
+describe("npm run verify against moto, a loopback DNS server and a stand-in ALB", function () {
+    const moto = useMoto();
+    let dns: LoopbackDns;
+    let standIn: StandIn | undefined;
+    let tmp: string;
+    let scenarioCount = 0;
+
+    before(async () => {
+        dns = await startLoopbackDns();
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
+    });
+    afterEach(async () => {
+        await standIn?.stop();
+        standIn = undefined;
+    });
+    after(async () => {
+        await dns.stop();
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    interface Scenario {
+        /** Weight the stack outputs claim. */
+        readonly canaryWeight: number;
+        /** What the stand-in app does (hosts are filled in). */
+        readonly app?: Partial<StandInOptions>;
+        readonly groups?: (prefix: string) => TargetGroupSpec[];
+        /** DNS answers to override (host label → answer); default every host → 127.0.0.1. */
+        readonly dnsAnswers?: Record<string, DnsAnswer | undefined>;
+        /** Host labels published as plain A records instead of aliases. */
+        readonly plainRecords?: string[];
+        readonly args?: string[];
+    }
+
+    async function run(scenario: Scenario): Promise<Run> {
+        const id = `s${++scenarioCount}x${Date.now().toString(36)}`;
+        const domain = `${id}.verify.test`;
+        const app = `app.${domain}`;
+        const kov = `kubeopsview.${domain}`;
+        for (const host of [app, kov]) {
+            const label = host.split(".")[0];
+            const answer = scenario.dnsAnswers && label in scenario.dnsAnswers ? scenario.dnsAnswers[label] : ["127.0.0.1"];
+            if (answer === undefined) dns.records.delete(host);
+            else dns.records.set(host, answer);
+        }
+        standIn = await startStandIn({ appHost: app, kubeOpsViewHost: kov, canaryWeight: scenario.canaryWeight, rateLimit: { maxTokens: 500, refillPerSecond: 100 }, ...scenario.app });
+        const alb = await createAlb(moto().endpoint, id, (scenario.groups ?? healthyGroups)(id));
+        const plain = scenario.plainRecords ?? [];
+        const byHost = (wanted: boolean) => Object.fromEntries([app, kov].filter((h) => plain.includes(h.split(".")[0]) === wanted).map((h) => [h, wanted ? "192.0.2.10" : alb.dnsName]));
+        await createZone(domain, byHost(false), byHost(true));
+
+        const outputs = path.join(tmp, `${id}.json`);
+        fs.writeFileSync(
+            outputs,
+            JSON.stringify({
+                clusterName: "eim-test",
+                kubeconfig: "apiVersion: v1\nkind: Config # secret, never printed",
+                urls: { app: `http://${app}:${standIn.port}/`, "kube-ops-view": `http://${kov}:${standIn.port}/` },
+                fqdns: [app, kov],
+                canaryWeight: scenario.canaryWeight,
+                stableWeight: 100 - scenario.canaryWeight,
+            }),
+        );
+        let out = "";
+        let err = "";
+        const code = await runVerifyCommand(
+            ["--outputs", outputs, "--resolver", dns.server, "--region", "us-east-1", "--requests", "400", "--rate", "5000", "--burst", "1000", "--timeout", "3000", ...(scenario.args ?? [])],
+            { out: (t) => (out += t), err: (t) => (err += t) },
+        );
+        return { code, out, err, rows: (hop) => out.split("\n").filter((l) => l.startsWith(`${hop} `)) };
+    }
+
+    it("passes every hop of a healthy stack, with progress on stderr and the table on stdout", async () => {
+        const result = await run({ canaryWeight: 20 });
+        assert.strictEqual(result.code, exitCodes.ok, result.out + result.err);
+        for (const hop of ["dns", "route53", "alb", "targets", "gateway", "split", "kube-ops-view", "rate-limit"]) {
+            const rows = result.rows(hop);
+            assert.ok(rows.length > 0, `no ${hop} row in\n${result.out}`);
+            rows.forEach((r) => assert.match(r, /\bPASS\b/, r));
+        }
+        assert.strictEqual(result.rows("dns").length, 2);
+        assert.match(result.rows("dns")[0], /A 127\.0\.0\.1/);
+        assert.match(result.rows("route53")[0], /alias → s\d+x\w+-\d+\.us-east-1\.elb\.amazonaws\.com/);
+        assert.match(result.rows("targets").join("\n"), /2\/2 healthy pod IPs 10\.1\.0\.11:8080, 10\.1\.1\.12:8080; health check 15021 \/healthz\/ready/);
+        assert.match(result.rows("split")[0], /canary \d+\/400 = [\d.]+% for weight 20% \(accepts 5\d\.\.1\d\d of 400/);
+        assert.match(result.rows("rate-limit")[0], /answered 429 \(\d+ with x-local-rate-limit\)/);
+        assert.match(result.out, /\d+ passed, 0 failed, 0 skipped/);
+        assert.match(result.err, /split: 400\/400/);
+        assert.match(result.err, /burst: 1000\/1000/);
+        assert.ok(!/secret, never printed/.test(result.out + result.err), "the kubeconfig output leaked");
+        assert.ok(dns.queries.some((q) => q.endsWith(" A")), "the loopback DNS server was not asked");
+        assert.strictEqual(standIn!.served.stable + standIn!.served.canary >= 401, true);
+    });
+
+    it("reports NXDOMAIN for a hostname missing from DNS and exits with the DNS code", async () => {
+        const result = await run({ canaryWeight: 10, dnsAnswers: { kubeopsview: undefined } });
+        assert.strictEqual(result.code, exitCodes.dns, result.out);
+        const [bad] = result.rows("dns").filter((r) => r.includes("kubeopsview."));
+        assert.match(bad, /FAIL\s+NXDOMAIN: the name does not exist/);
+        assert.match(result.rows("kube-ops-view")[0], /FAIL\s+no answer: .*ENOTFOUND/);
+        // The app's hops are unaffected.
+        assert.match(result.rows("split")[0], /PASS/);
+    });
+
+    it("reports SERVFAIL from the resolver as the DNS cause", async () => {
+        const result = await run({ canaryWeight: 10, dnsAnswers: { kubeopsview: "servfail" } });
+        assert.strictEqual(result.code, exitCodes.dns);
+        assert.match(result.rows("dns").join("\n"), /FAIL\s+SERVFAIL from the resolver/);
+    });
+
+    it("fails the Route53 hop when a hostname is a plain A record instead of an alias to the ALB", async () => {
+        const result = await run({ canaryWeight: 10, plainRecords: ["kubeopsview"] });
+        assert.strictEqual(result.code, exitCodes.route53, result.out);
+        assert.match(result.rows("route53").join("\n"), /FAIL\s+A record in zone s\d+x\w+\.verify\.test \(\w+\) holds plain values \(192\.0\.2\.10\), not an alias to the ALB/);
+        assert.match(result.rows("alb")[0], /PASS/, "the app's alias still leads to the ALB");
+    });
+
+    it("fails the target hop for instance-mode and empty target groups, naming the cause", async () => {
+        const result = await run({
+            canaryWeight: 10,
+            groups: (prefix) => [
+                { name: `${prefix}-gw`, targetType: "instance", targets: [] },
+                { name: `${prefix}-kov`, targetType: "ip", targets: [] },
+            ],
+        });
+        assert.strictEqual(result.code, exitCodes.targets, result.out);
+        const rows = result.rows("targets").join("\n");
+        assert.match(rows, /-gw\s+FAIL\s+target type instance, not ip: the ALB is not in IP mode/);
+        assert.match(rows, /-kov\s+FAIL\s+no registered targets: the backing Service has no ready endpoints/);
+    });
+
+    it("fails the split when the live split does not match the configured weight", async () => {
+        const result = await run({ canaryWeight: 10, app: { canaryWeight: 50 } });
+        assert.strictEqual(result.code, exitCodes.split, result.out);
+        assert.match(result.rows("split")[0], /FAIL\s+canary (\d+)\/400 = [\d.]+% for weight 10% \(accepts .*\): the live split does not match the configured weight/);
+    });
+
+    it("fails the split, naming the 429s, when the measurement itself trips the rate limit", async () => {
+        const result = await run({ canaryWeight: 10, app: { rateLimit: { maxTokens: 100, refillPerSecond: 20 } } });
+        assert.strictEqual(result.code, exitCodes.split, result.out);
+        assert.match(result.rows("split")[0], /FAIL\s+\d+ of 400 requests had no stable\|canary answer \(\d+× HTTP 429 from istio-envoy\); lower --rate/);
+        assert.match(result.rows("rate-limit")[0], /PASS/);
+    });
+
+    it("fails the rate-limit hop when a burst gets no 429", async () => {
+        const result = await run({ canaryWeight: 10, app: { rateLimit: undefined } });
+        assert.strictEqual(result.code, exitCodes["rate-limit"], result.out);
+        assert.match(result.rows("rate-limit")[0], /FAIL\s+0 of 1000 answered 429 \(0 with x-local-rate-limit\), 1000 2xx: no 429, so the local rate limit is not enforced \(burst: --burst\)/);
+    });
+
+    it("fails the gateway hop on the ALB's own 404 and skips the measurements behind it", async () => {
+        const result = await run({ canaryWeight: 10, app: { appHost: "elsewhere.verify.test" } });
+        assert.strictEqual(result.code, exitCodes.gateway, result.out);
+        assert.match(result.rows("gateway")[0], /FAIL\s+the ALB has no listener rule for this host \(404 from awselb\/2\.0\)/);
+        assert.match(result.rows("split")[0], /SKIP\s+not measured: the gateway hop failed/);
+        assert.match(result.rows("rate-limit")[0], /SKIP/);
+    });
+
+    it("fails the gateway hop when something other than the demo app answers", async () => {
+        const result = await run({ canaryWeight: 10, app: { dropVersionHeader: true } });
+        assert.strictEqual(result.code, exitCodes.gateway);
+        assert.match(result.rows("gateway")[0], /FAIL\s+200 without X-App-Version stable\|canary \(got none\)/);
+    });
+
+    it("exits with the usage code and names the output key when the outputs are wrong", async () => {
+        const file = path.join(tmp, "bad.json");
+        fs.writeFileSync(file, JSON.stringify({ urls: { app: "http://app.example.com/" }, canaryWeight: 120 }));
+        let err = "";
+        const code = await runVerifyCommand(["--outputs", file], { out: () => {}, err: (t) => (err += t) });
+        assert.strictEqual(code, exitCodes.usage);
+        assert.match(err, /stack output canaryWeight: must be an integer 0\.\.100; got 120/);
+    });
+});
