@@ -5,6 +5,8 @@
 export interface VerifyArgs {
     readonly stack?: string;
     readonly outputs?: string;
+    readonly kubeconfig?: string;
+    readonly domain?: string;
     readonly region?: string;
     /** DNS servers ("host" or "host:port"); empty = the system's. */
     readonly resolvers: string[];
@@ -19,11 +21,14 @@ export interface VerifyArgs {
     readonly help: boolean;
 }
 
-export const usage = `usage: npm run verify -- (--stack NAME | --outputs FILE) [options]
+export const usage = `usage: npm run verify -- (--stack NAME | --outputs FILE | --kubeconfig FILE --domain NAME) [options]
 
   --stack NAME        read outputs with \`pulumi stack output --json --show-secrets --stack NAME\`
                       (and the region and rate limit from Pulumi.NAME.yaml)
   --outputs FILE      read outputs from FILE (what \`pulumi stack output --json\` prints)
+  --kubeconfig FILE   read hostnames, ALB and the live canary weight from the cluster's Ingresses and
+                      VirtualService instead (with --stack: Pulumi.NAME.yaml still sizes the burst)
+  --domain NAME       with --kubeconfig: the hosted zone whose hostnames to check
   --region REGION     AWS region of the ALB (default: the stack's aws:region, else the AWS SDK chain)
   --resolver ADDR     DNS server to ask, host or host:port; repeatable (default: the system's)
   --requests N        requests measuring the canary split (default 1000)
@@ -75,6 +80,12 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
             case "--outputs":
                 args.outputs = value();
                 break;
+            case "--kubeconfig":
+                args.kubeconfig = value();
+                break;
+            case "--domain":
+                args.domain = value().toLowerCase().replace(/\.$/, "");
+                break;
             case "--region":
                 args.region = value();
                 break;
@@ -117,8 +128,15 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
                 throw new ArgsError(`unknown argument ${flag}; see --help`);
         }
     }
-    if (!args.help && !args.stack && !args.outputs) {
-        throw new ArgsError("give --stack NAME or --outputs FILE (what `pulumi stack output --json` prints)");
+    if (args.help) return args;
+    if (args.outputs && args.kubeconfig) {
+        throw new ArgsError("give --outputs or --kubeconfig, not both: each is a full description of what to check");
+    }
+    if (!!args.kubeconfig !== !!args.domain) {
+        throw new ArgsError(args.kubeconfig ? "--kubeconfig needs --domain (the zone whose hostnames to check)" : "--domain goes with --kubeconfig");
+    }
+    if (!args.stack && !args.outputs && !args.kubeconfig) {
+        throw new ArgsError("give --stack NAME, --outputs FILE (what `pulumi stack output --json` prints), or --kubeconfig FILE with --domain NAME");
     }
     return args;
 }

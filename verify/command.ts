@@ -4,8 +4,10 @@
  */
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
-import { ArgsError, parseArgs, usage } from "./args";
+import * as fs from "fs";
+import { ArgsError, parseArgs, usage, VerifyArgs } from "./args";
 import { causeOf, exitCodeFor, exitCodes } from "./hop";
+import { defaultLocation, readClusterObjects, targetFromCluster } from "./cluster";
 import { InputError, readOutputsFile, readOutputsFromPulumi, targetFromOutputs, VerifyTarget } from "./inputs";
 import { httpProbe } from "./probe";
 import { createResolver, lookupVia } from "./resolver";
@@ -23,22 +25,38 @@ export interface CommandIO {
 const splitConcurrency = 8;
 const burstConcurrency = 64;
 
+/** Outputs file, else the cluster (--kubeconfig), else the Pulumi CLI. */
+async function readTarget(args: VerifyArgs, settings: StackSettings | undefined): Promise<VerifyTarget> {
+    if (args.outputs) {
+        return targetFromOutputs(readOutputsFile(args.outputs));
+    }
+    if (args.kubeconfig) {
+        let kubeconfig: string;
+        try {
+            kubeconfig = fs.readFileSync(args.kubeconfig, "utf8");
+        } catch (e) {
+            throw new InputError(`--kubeconfig ${args.kubeconfig}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        const location = { ...defaultLocation, appNamespace: settings?.appNamespace ?? defaultLocation.appNamespace };
+        return targetFromCluster(await readClusterObjects(kubeconfig, location), args.domain!, location);
+    }
+    return targetFromOutputs(readOutputsFromPulumi(args.stack!));
+}
+
 export async function runVerifyCommand(argv: readonly string[], io: CommandIO): Promise<number> {
-    let args;
-    let target: VerifyTarget;
+    let args: VerifyArgs;
     try {
         args = parseArgs(argv);
-        if (args.help) {
-            io.out(`${usage}\n`);
-            return exitCodes.ok;
-        }
-        target = targetFromOutputs(args.outputs ? readOutputsFile(args.outputs) : readOutputsFromPulumi(args.stack!));
     } catch (e) {
-        if (e instanceof ArgsError || e instanceof InputError) {
+        if (e instanceof ArgsError) {
             io.err(`verify: ${e.message}\n`);
             return exitCodes.usage;
         }
         throw e;
+    }
+    if (args.help) {
+        io.out(`${usage}\n`);
+        return exitCodes.ok;
     }
 
     let settings: StackSettings | undefined;
@@ -48,6 +66,16 @@ export async function runVerifyCommand(argv: readonly string[], io: CommandIO): 
         } catch (e) {
             io.err(`verify: stack config for ${args.stack} not read (${causeOf(e).split("\n")[0]}); using defaults\n`);
         }
+    }
+    let target: VerifyTarget;
+    try {
+        target = await readTarget(args, settings);
+    } catch (e) {
+        if (e instanceof InputError) {
+            io.err(`verify: ${e.message}\n`);
+            return exitCodes.usage;
+        }
+        throw e;
     }
     const region = args.region ?? settings?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     const resolve = createResolver({ servers: args.resolvers, timeoutMs: Math.min(args.timeoutMs, 5000) });

@@ -16,6 +16,8 @@ export interface VerifyTarget {
     readonly kubeOpsViewUrl?: string;
     /** 0..100 */
     readonly canaryWeight: number;
+    /** The ALB's DNS name when known without Route53 (the Ingress status, in --kubeconfig mode). */
+    readonly albDnsName?: string;
 }
 
 export class InputError extends Error {

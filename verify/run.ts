@@ -51,12 +51,14 @@ export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Pro
         const { route53, elb } = peers.aws;
         let aliasTargets: string[] = [];
         await step("route53", "reading the alias records", async () => {
-            const result = await checkAliases(target.hostnames, route53);
+            const result = await checkAliases(target.hostnames, route53, target.albDnsName);
             aliasTargets = result.aliasTargets;
             return result.rows;
         });
+        // The Ingress status's ALB, when known, is checked even if no alias leads to it.
+        const albs = target.albDnsName && !aliasTargets.includes(target.albDnsName) ? [target.albDnsName, ...aliasTargets] : aliasTargets;
         await step("alb", `the load balancer and its target groups in ${plan.region}`, async () =>
-            aliasTargets.length > 0 ? checkLoadBalancers(aliasTargets, elb, plan.region) : [skip("alb", "-", "no alias record names a load balancer")],
+            albs.length > 0 ? checkLoadBalancers(albs, elb, plan.region) : [skip("alb", "-", "no alias record names a load balancer")],
         );
     } else {
         rows.push(skip("route53", "-", "--skip-aws"), skip("alb", "-", "--skip-aws"), skip("targets", "-", "--skip-aws"));

@@ -9,6 +9,8 @@ import { readStackConfigFile } from "../synth/stackFiles";
 
 export interface StackSettings {
     readonly region: string;
+    /** Where the app's VirtualService lives (app.namespace). */
+    readonly appNamespace: string;
     /** Pods carrying the rate-limited sidecar: stable + canary replicas. */
     readonly appPods: number;
     readonly rateLimit: { readonly maxTokens: number; readonly tokensPerFill: number; readonly fillInterval: string };
@@ -18,7 +20,7 @@ export function readStackSettings(stack: string, stackDir?: string): StackSettin
     const { config } = readStackConfigFile(stack, stackDir);
     const region = typeof config["aws:region"] === "string" ? config["aws:region"] : undefined;
     const loaded = loadStackConfig(config, { stack, region });
-    return { region: loaded.region, appPods: loaded.app.replicas * 2, rateLimit: loaded.resilience.rateLimit };
+    return { region: loaded.region, appNamespace: loaded.app.namespace, appPods: loaded.app.replicas * 2, rateLimit: loaded.resilience.rateLimit };
 }
 
 export interface BurstSize {

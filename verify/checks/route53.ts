@@ -43,8 +43,11 @@ export function zoneFor(host: string, zones: readonly HostedZone[]): HostedZone 
     return containing[0];
 }
 
-/** Verdict for the A record set(s) found at a hostname. */
-export function aliasRow(host: string, zone: HostedZone, records: readonly ResourceRecordSet[]): HopRow {
+/**
+ * Verdict for the A record set(s) found at a hostname; `expectedAlb` (the
+ * Ingress status's ALB, when known) catches an alias left on an old ALB.
+ */
+export function aliasRow(host: string, zone: HostedZone, records: readonly ResourceRecordSet[], expectedAlb?: string): HopRow {
     const zoneLabel = `zone ${withoutDot(zone.Name ?? "")} (${(zone.Id ?? "").replace("/hostedzone/", "")})`;
     if (records.length === 0) {
         return fail("route53", host, `no A record in ${zoneLabel}: the record sync has not written it (see pulumi up's Route53RecordSync)`);
@@ -55,10 +58,13 @@ export function aliasRow(host: string, zone: HostedZone, records: readonly Resou
         return fail("route53", host, `A record in ${zoneLabel} holds plain values (${values}), not an alias to the ALB`);
     }
     const targets = [...new Set(records.map((r) => normalizeAliasTarget(r.AliasTarget!.DNSName ?? "")))];
+    if (expectedAlb && !targets.includes(normalizeAliasTarget(expectedAlb))) {
+        return fail("route53", host, `alias → ${targets.join(", ")}, but the Ingress's ALB is ${normalizeAliasTarget(expectedAlb)}: the record is stale`);
+    }
     return pass("route53", host, `alias → ${targets.join(", ")} in ${zoneLabel}`);
 }
 
-export async function checkAliases(hostnames: readonly string[], route53: Route53Client): Promise<AliasResult> {
+export async function checkAliases(hostnames: readonly string[], route53: Route53Client, expectedAlb?: string): Promise<AliasResult> {
     let zones: HostedZone[];
     try {
         zones = await listZones(route53);
@@ -78,7 +84,7 @@ export async function checkAliases(hostnames: readonly string[], route53: Route5
                 new ListResourceRecordSetsCommand({ HostedZoneId: zone.Id, StartRecordName: host, StartRecordType: "A", MaxItems: 20 }),
             );
             const records = (page.ResourceRecordSets ?? []).filter((r) => r.Type === "A" && withoutDot(r.Name ?? "") === withoutDot(host));
-            const row = aliasRow(host, zone, records);
+            const row = aliasRow(host, zone, records, expectedAlb);
             rows.push(row);
             if (row.verdict === "pass") {
                 for (const r of records) {

@@ -11,29 +11,15 @@ import * as path from "path";
 import { runVerifyCommand } from "../../../verify/command";
 import { exitCodes } from "../../../verify/hop";
 import { useMoto } from "../fixtures/moto";
-import { DnsAnswer, LoopbackDns, startLoopbackDns } from "./fixtures/dnsServer";
-import { startStandIn, StandIn, StandInOptions } from "./fixtures/meshStandIn";
-import { createAlb, createZone, TargetGroupSpec } from "./fixtures/motoAlb";
-
-interface Run {
-    readonly code: number;
-    readonly out: string;
-    readonly err: string;
-    /** Table lines of one hop. */
-    rows(hop: string): string[];
-}
-
-const healthyGroups = (prefix: string): TargetGroupSpec[] => [
-    { name: `${prefix}-gw`, targetType: "ip", targets: [{ id: "10.1.0.11", port: 8080 }, { id: "10.1.1.12", port: 8080 }] },
-    { name: `${prefix}-kov`, targetType: "ip", targets: [{ id: "10.1.0.21", port: 8080 }] },
-];
+import { LoopbackDns, startLoopbackDns } from "./fixtures/dnsServer";
+import { buildLiveStack, CommandRun, LiveStackOptions, runCommand } from "./fixtures/liveStack";
+import type { StandIn } from "./fixtures/meshStandIn";
 
 describe("npm run verify against moto, a loopback DNS server and a stand-in ALB", function () {
     const moto = useMoto();
     let dns: LoopbackDns;
     let standIn: StandIn | undefined;
     let tmp: string;
-    let scenarioCount = 0;
 
     before(async () => {
         dns = await startLoopbackDns();
@@ -48,55 +34,23 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    interface Scenario {
-        /** Weight the stack outputs claim. */
-        readonly canaryWeight: number;
-        /** What the stand-in app does (hosts are filled in). */
-        readonly app?: Partial<StandInOptions>;
-        readonly groups?: (prefix: string) => TargetGroupSpec[];
-        /** DNS answers to override (host label → answer); default every host → 127.0.0.1. */
-        readonly dnsAnswers?: Record<string, DnsAnswer | undefined>;
-        /** Host labels published as plain A records instead of aliases. */
-        readonly plainRecords?: string[];
-        readonly args?: string[];
-    }
-
-    async function run(scenario: Scenario): Promise<Run> {
-        const id = `s${++scenarioCount}x${Date.now().toString(36)}`;
-        const domain = `${id}.verify.test`;
-        const app = `app.${domain}`;
-        const kov = `kubeopsview.${domain}`;
-        for (const host of [app, kov]) {
-            const label = host.split(".")[0];
-            const answer = scenario.dnsAnswers && label in scenario.dnsAnswers ? scenario.dnsAnswers[label] : ["127.0.0.1"];
-            if (answer === undefined) dns.records.delete(host);
-            else dns.records.set(host, answer);
-        }
-        standIn = await startStandIn({ appHost: app, kubeOpsViewHost: kov, canaryWeight: scenario.canaryWeight, rateLimit: { maxTokens: 500, refillPerSecond: 100 }, ...scenario.app });
-        const alb = await createAlb(moto().endpoint, id, (scenario.groups ?? healthyGroups)(id));
-        const plain = scenario.plainRecords ?? [];
-        const byHost = (wanted: boolean) => Object.fromEntries([app, kov].filter((h) => plain.includes(h.split(".")[0]) === wanted).map((h) => [h, wanted ? "192.0.2.10" : alb.dnsName]));
-        await createZone(domain, byHost(false), byHost(true));
-
-        const outputs = path.join(tmp, `${id}.json`);
+    async function run(scenario: LiveStackOptions & { outputsWeight?: number }): Promise<CommandRun> {
+        const stack = await buildLiveStack(moto().endpoint, dns, scenario);
+        standIn = stack.standIn;
+        const weight = scenario.outputsWeight ?? scenario.canaryWeight;
+        const outputs = path.join(tmp, `${stack.id}.json`);
         fs.writeFileSync(
             outputs,
             JSON.stringify({
                 clusterName: "eim-test",
                 kubeconfig: "apiVersion: v1\nkind: Config # secret, never printed",
-                urls: { app: `http://${app}:${standIn.port}/`, "kube-ops-view": `http://${kov}:${standIn.port}/` },
-                fqdns: [app, kov],
-                canaryWeight: scenario.canaryWeight,
-                stableWeight: 100 - scenario.canaryWeight,
+                urls: { app: `http://${stack.appHost}:${stack.standIn.port}/`, "kube-ops-view": `http://${stack.kubeOpsViewHost}:${stack.standIn.port}/` },
+                fqdns: [stack.appHost, stack.kubeOpsViewHost],
+                canaryWeight: weight,
+                stableWeight: 100 - weight,
             }),
         );
-        let out = "";
-        let err = "";
-        const code = await runVerifyCommand(
-            ["--outputs", outputs, "--resolver", dns.server, "--region", "us-east-1", "--requests", "400", "--rate", "5000", "--burst", "1000", "--timeout", "3000", ...(scenario.args ?? [])],
-            { out: (t) => (out += t), err: (t) => (err += t) },
-        );
-        return { code, out, err, rows: (hop) => out.split("\n").filter((l) => l.startsWith(`${hop} `)) };
+        return runCommand(dns, ["--outputs", outputs]);
     }
 
     it("passes every hop of a healthy stack, with progress on stderr and the table on stdout", async () => {
@@ -159,7 +113,7 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
     });
 
     it("fails the split when the live split does not match the configured weight", async () => {
-        const result = await run({ canaryWeight: 10, app: { canaryWeight: 50 } });
+        const result = await run({ canaryWeight: 50, outputsWeight: 10 });
         assert.strictEqual(result.code, exitCodes.split, result.out);
         assert.match(result.rows("split")[0], /FAIL\s+canary (\d+)\/400 = [\d.]+% for weight 10% \(accepts .*\): the live split does not match the configured weight/);
     });

@@ -128,7 +128,7 @@ describe("verify: stack settings and burst size", () => {
 
     it("reads region, app pods and rate limit from the stack file", () => {
         const settings = readStackSettings("probe", dir);
-        assert.deepStrictEqual(settings, { region: "eu-west-1", appPods: 6, rateLimit: { maxTokens: 40, tokensPerFill: 10, fillInterval: "500ms" } });
+        assert.deepStrictEqual(settings, { region: "eu-west-1", appNamespace: "demo", appPods: 6, rateLimit: { maxTokens: 40, tokensPerFill: 10, fillInterval: "500ms" } });
         assert.deepStrictEqual(burstSize(settings), { count: 720, sizing: "3 × buckets of 6 pods × 40 tokens = 240, each refilled 10 per 500ms" });
         assert.deepStrictEqual(burstSize(settings, 50), { count: 50, sizing: "--burst; buckets hold 6 pods × 40 tokens = 240, each refilled 10 per 500ms" });
         assert.deepStrictEqual(burstSize(undefined), { count: 1000, sizing: "default size; pass --stack to size it from the stack's rate limit" });
