@@ -7,6 +7,8 @@ export interface VerifyArgs {
     readonly outputs?: string;
     readonly kubeconfig?: string;
     readonly domain?: string;
+    /** With --kubeconfig: where the app's VirtualService lives (default: the stack's app.namespace, else "demo"). */
+    readonly appNamespace?: string;
     readonly region?: string;
     /** DNS servers ("host" or "host:port"); empty = the system's. */
     readonly resolvers: string[];
@@ -29,6 +31,7 @@ export const usage = `usage: npm run verify -- (--stack NAME | --outputs FILE | 
   --kubeconfig FILE   read hostnames, ALB and the live canary weight from the cluster's Ingresses and
                       VirtualService instead (with --stack: Pulumi.NAME.yaml still sizes the burst)
   --domain NAME       with --kubeconfig: the hosted zone whose hostnames to check
+  --app-namespace NS  with --kubeconfig: the app's namespace (default: the stack's app.namespace, else demo)
   --region REGION     AWS region of the ALB (default: the stack's aws:region, else the AWS SDK chain)
   --resolver ADDR     DNS server to ask, host or host:port; repeatable (default: the system's)
   --requests N        requests measuring the canary split (default 1000)
@@ -86,6 +89,12 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
             case "--domain":
                 args.domain = value().toLowerCase().replace(/\.$/, "");
                 break;
+            case "--app-namespace": {
+                const v = value();
+                if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v)) throw new ArgsError(`--app-namespace: must be a Kubernetes namespace name; got ${v}`);
+                args.appNamespace = v;
+                break;
+            }
             case "--region":
                 args.region = value();
                 break;
@@ -134,6 +143,9 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
     }
     if (!!args.kubeconfig !== !!args.domain) {
         throw new ArgsError(args.kubeconfig ? "--kubeconfig needs --domain (the zone whose hostnames to check)" : "--domain goes with --kubeconfig");
+    }
+    if (args.appNamespace && !args.kubeconfig) {
+        throw new ArgsError("--app-namespace goes with --kubeconfig");
     }
     if (!args.stack && !args.outputs && !args.kubeconfig) {
         throw new ArgsError("give --stack NAME, --outputs FILE (what `pulumi stack output --json` prints), or --kubeconfig FILE with --domain NAME");

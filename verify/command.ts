@@ -37,7 +37,7 @@ async function readTarget(args: VerifyArgs, settings: StackSettings | undefined)
         } catch (e) {
             throw new InputError(`--kubeconfig ${args.kubeconfig}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
-        const location = { ...defaultLocation, appNamespace: settings?.appNamespace ?? defaultLocation.appNamespace };
+        const location = { ...defaultLocation, appNamespace: args.appNamespace ?? settings?.appNamespace ?? defaultLocation.appNamespace };
         return targetFromCluster(await readClusterObjects(kubeconfig, location), args.domain!, location);
     }
     return targetFromOutputs(readOutputsFromPulumi(args.stack!));

@@ -47,13 +47,23 @@ describe("verify: command line", () => {
     });
 
     it("names the flag, the rule and the value on bad input", () => {
-        assert.throws(() => parseArgs([]), /give --stack NAME or --outputs FILE/);
+        assert.throws(() => parseArgs([]), /give --stack NAME, --outputs FILE .* or --kubeconfig FILE with --domain NAME/);
         assert.throws(() => parseArgs(["--stack", "dev", "--requests", "0"]), /--requests: must be an integer 1\.\.100000; got 0/);
         assert.throws(() => parseArgs(["--stack", "dev", "--rate", "fast"]), /--rate: must be an integer 1\.\.10000; got fast/);
         assert.throws(() => parseArgs(["--stack", "dev", "--alpha", "0.7"]), /--alpha: must be a number between 0 and 0\.5/);
         assert.throws(() => parseArgs(["--stack"]), /--stack: needs a value/);
         assert.throws(() => parseArgs(["--stack", "dev", "--resolver", "a b"]), /--resolver: must be host or host:port; got a b/);
         assert.throws(() => parseArgs(["--stack", "dev", "--colour"]), /unknown argument --colour/);
+    });
+
+    it("takes the cluster as the source with --kubeconfig and --domain, and refuses half of it", () => {
+        const args = parseArgs(["--kubeconfig", "kc.yaml", "--domain", "Example.com.", "--app-namespace", "shop"]);
+        assert.deepStrictEqual([args.kubeconfig, args.domain, args.appNamespace], ["kc.yaml", "example.com", "shop"]);
+        assert.throws(() => parseArgs(["--kubeconfig", "kc.yaml"]), /--kubeconfig needs --domain/);
+        assert.throws(() => parseArgs(["--domain", "example.com"]), /--domain goes with --kubeconfig/);
+        assert.throws(() => parseArgs(["--outputs", "o.json", "--kubeconfig", "kc", "--domain", "d.com"]), /give --outputs or --kubeconfig, not both/);
+        assert.throws(() => parseArgs(["--stack", "dev", "--app-namespace", "shop"]), /--app-namespace goes with --kubeconfig/);
+        assert.throws(() => parseArgs(["--kubeconfig", "k", "--domain", "d.com", "--app-namespace", "Shop_1"]), /--app-namespace: must be a Kubernetes namespace name; got Shop_1/);
     });
 
     it("prints help without needing a stack", () => {
