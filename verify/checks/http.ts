@@ -29,6 +29,15 @@ export function responseCause(response: ProbeResponse): string {
     return `HTTP ${from}`;
 }
 
+/** Why a request got no answer; certificate problems say so. */
+export function connectionCause(error: unknown): string {
+    const code = String((error as NodeJS.ErrnoException)?.code ?? "");
+    if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code)) {
+        return `TLS: ${causeOf(error)}: the ALB's certificate does not verify for this hostname (ingress.certificateArn; --insecure skips the check)`;
+    }
+    return `no answer: ${causeOf(error)}`;
+}
+
 /** The app through every hop: a 2xx carrying X-App-Version stable|canary. */
 export async function checkGateway(url: string, probe: Probe): Promise<HopRow> {
     try {
@@ -42,7 +51,7 @@ export async function checkGateway(url: string, probe: Probe): Promise<HopRow> {
         }
         return pass("gateway", url, `${response.status}, X-App-Version: ${version}, server: ${header(response, "server") ?? "unknown"}`);
     } catch (e) {
-        return fail("gateway", url, `no answer: ${causeOf(e)}`);
+        return fail("gateway", url, connectionCause(e));
     }
 }
 
@@ -57,6 +66,6 @@ export async function checkReachable(hop: HopKind, url: string | undefined, prob
             ? pass(hop, url, `${response.status}, server: ${header(response, "server") ?? "unknown"}`)
             : fail(hop, url, responseCause(response));
     } catch (e) {
-        return fail(hop, url, `no answer: ${causeOf(e)}`);
+        return fail(hop, url, connectionCause(e));
     }
 }

@@ -3,7 +3,8 @@
  * sidecars' token buckets, so some answers are 429 (Envoy's local rate
  * limit marks them `x-local-rate-limit: true`).
  */
-import { causeOf, fail, HopRow, pass } from "../hop";
+import { fail, HopRow, pass } from "../hop";
+import { connectionCause } from "./http";
 import { header, Probe } from "../probe";
 import { RequestPlan, runRequests } from "../requests";
 
@@ -34,7 +35,7 @@ export async function checkRateLimit(url: string, probe: Probe, plan: RequestPla
     const other: Record<string, number> = {};
     for (const outcome of outcomes) {
         if (!outcome.ok) {
-            const cause = `no answer: ${causeOf(outcome.error)}`;
+            const cause = connectionCause(outcome.error);
             other[cause] = (other[cause] ?? 0) + 1;
         } else if (outcome.value.status === 429) {
             limited++;

@@ -7,7 +7,7 @@ import { causeOf, fail, HopRow, pass } from "../hop";
 import { header, Probe } from "../probe";
 import { Outcome, RequestPlan, runRequests } from "../requests";
 import { acceptanceInterval, AcceptanceInterval, describeInterval } from "../statistics";
-import { responseCause, versionHeader } from "./http";
+import { connectionCause, responseCause, versionHeader } from "./http";
 
 export interface SplitCounts {
     stable: number;
@@ -19,7 +19,7 @@ export interface SplitCounts {
 export function countVersions(outcomes: readonly Outcome<{ status: number; version?: string; cause: string }>[]): SplitCounts {
     const counts: SplitCounts = { stable: 0, canary: 0, other: {} };
     for (const outcome of outcomes) {
-        const cause = outcome.ok ? outcome.value.cause : `no answer: ${causeOf(outcome.error)}`;
+        const cause = outcome.ok ? outcome.value.cause : connectionCause(outcome.error);
         const version = outcome.ok && outcome.value.status >= 200 && outcome.value.status < 300 ? outcome.value.version : undefined;
         if (version === "stable" || version === "canary") {
             counts[version]++;

@@ -12,7 +12,7 @@ import { runVerifyCommand } from "../../../verify/command";
 import { exitCodes } from "../../../verify/hop";
 import { useMoto } from "../fixtures/moto";
 import { LoopbackDns, startLoopbackDns } from "./fixtures/dnsServer";
-import { buildLiveStack, CommandRun, LiveStackOptions, runCommand } from "./fixtures/liveStack";
+import { buildLiveStack, CommandRun, LiveStackOptions, runCommand, selfSignedCertificate } from "./fixtures/liveStack";
 import type { StandIn } from "./fixtures/meshStandIn";
 
 describe("npm run verify against moto, a loopback DNS server and a stand-in ALB", function () {
@@ -34,23 +34,24 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    async function run(scenario: LiveStackOptions & { outputsWeight?: number }): Promise<CommandRun> {
+    async function run(scenario: LiveStackOptions & { outputsWeight?: number }, extraArgs: string[] = []): Promise<CommandRun> {
         const stack = await buildLiveStack(moto().endpoint, dns, scenario);
         standIn = stack.standIn;
         const weight = scenario.outputsWeight ?? scenario.canaryWeight;
+        const scheme = scenario.app?.tls ? "https" : "http";
         const outputs = path.join(tmp, `${stack.id}.json`);
         fs.writeFileSync(
             outputs,
             JSON.stringify({
                 clusterName: "eim-test",
                 kubeconfig: "apiVersion: v1\nkind: Config # secret, never printed",
-                urls: { app: `http://${stack.appHost}:${stack.standIn.port}/`, "kube-ops-view": `http://${stack.kubeOpsViewHost}:${stack.standIn.port}/` },
+                urls: { app: `${scheme}://${stack.appHost}:${stack.standIn.port}/`, "kube-ops-view": `${scheme}://${stack.kubeOpsViewHost}:${stack.standIn.port}/` },
                 fqdns: [stack.appHost, stack.kubeOpsViewHost],
                 canaryWeight: weight,
                 stableWeight: 100 - weight,
             }),
         );
-        return runCommand(dns, ["--outputs", outputs]);
+        return runCommand(dns, ["--outputs", outputs, ...extraArgs]);
     }
 
     it("passes every hop of a healthy stack, with progress on stderr and the table on stdout", async () => {
@@ -143,6 +144,18 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
         const result = await run({ canaryWeight: 10, app: { dropVersionHeader: true } });
         assert.strictEqual(result.code, exitCodes.gateway);
         assert.match(result.rows("gateway")[0], /FAIL\s+200 without X-App-Version stable\|canary \(got none\)/);
+    });
+
+    it("fails the gateway hop on a certificate that does not verify, and passes with --insecure", async function () {
+        const tls = selfSignedCertificate(tmp);
+        if (!tls) return this.skip(); // no openssl CLI
+        const strict = await run({ canaryWeight: 10, app: { tls } });
+        assert.strictEqual(strict.code, exitCodes.gateway, strict.out);
+        assert.match(strict.rows("gateway")[0], /FAIL\s+TLS: DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate.*: the ALB's certificate does not verify/);
+        await standIn?.stop();
+        const insecure = await run({ canaryWeight: 10, app: { tls } }, ["--insecure"]);
+        assert.strictEqual(insecure.code, exitCodes.ok, insecure.out);
+        assert.match(insecure.rows("gateway")[0], /https:\/\/app\..*PASS/);
     });
 
     it("exits with the usage code and names the output key when the outputs are wrong", async () => {

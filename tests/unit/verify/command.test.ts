@@ -98,6 +98,25 @@ describe("verify: stack outputs", () => {
         assert.throws(() => targetFromOutputs({ ...good, fqdns: [] }), /stack output fqdns: is empty/);
     });
 
+    it("asks the Pulumi CLI for the stack's outputs, secrets included, without printing them", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-pulumi-"));
+        try {
+            const fake = path.join(dir, "pulumi");
+            // Answers only the exact invocation verify must make.
+            fs.writeFileSync(
+                fake,
+                '#!/bin/sh\n[ "$*" = "stack output --json --show-secrets --stack dev" ] || { echo "unexpected: $*" >&2; exit 3; }\n' +
+                    'echo \'{"urls":{"app":"http://app.example.com/"},"canaryWeight":7,"kubeconfig":"token-xyz"}\'\n',
+                { mode: 0o755 },
+            );
+            const outputs = readOutputsFromPulumi("dev", fake);
+            assert.strictEqual(targetFromOutputs(outputs).canaryWeight, 7);
+            assert.throws(() => readOutputsFromPulumi("prod", fake), /--stack prod: `pulumi stack output` exited with 3: unexpected: stack output --json --show-secrets --stack prod/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("explains unreadable files and a missing Pulumi CLI", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-inputs-"));
         try {
