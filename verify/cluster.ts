@@ -88,36 +88,65 @@ function ingressRoute(ingress: KubeObject, domain: string, what: string): { host
     return { hosts: inside, url: `${scheme}://${inside[0]}${port ? `:${port}` : ""}/` };
 }
 
+const loadBalancerOf = (ingress: KubeObject | undefined): string | undefined => {
+    const hostname = get(ingress, "status", "loadBalancer", "ingress", "0", "hostname");
+    return typeof hostname === "string" ? hostname.toLowerCase() : undefined;
+};
+
+export const virtualServiceLabel = (location: ClusterLocation) => `VirtualService ${location.appNamespace}/${objectNames.virtualService}`;
+
+/** The canary weight the VirtualService routes, or why there is none. */
+export function liveCanaryWeight(virtualService: KubeObject | undefined, location: ClusterLocation): { weight: number } | { problem: string } {
+    if (!virtualService) {
+        return { problem: `${virtualServiceLabel(location)} not found` };
+    }
+    const weights = parseLiveWeights(get(virtualService, "spec"));
+    if (!weights || weights.stable + weights.canary !== 100) {
+        return { problem: `${virtualServiceLabel(location)} routes no stable/canary weights adding up to 100 (got ${weights ? `${weights.stable}/${weights.canary}` : "no weighted route"})` };
+    }
+    return { weight: weights.canary };
+}
+
 /** Pure: the verify target from the objects read. */
 export function targetFromCluster(objects: ClusterObjects, domain: string, location: ClusterLocation = defaultLocation): VerifyTarget {
     const appWhat = `Ingress ${location.gatewayNamespace}/${objectNames.appIngress}`;
     if (!objects.appIngress) {
         throw new InputError(`--kubeconfig: ${appWhat} not found; is this the cluster the stack deployed to?`);
     }
-    const vsWhat = `VirtualService ${location.appNamespace}/${objectNames.virtualService}`;
-    if (!objects.virtualService) {
-        throw new InputError(`--kubeconfig: ${vsWhat} not found, so the canary weight is unknown`);
-    }
-    const weights = parseLiveWeights(get(objects.virtualService, "spec"));
-    if (!weights || weights.stable + weights.canary !== 100) {
-        throw new InputError(`--kubeconfig: ${vsWhat} routes no stable/canary weights adding up to 100 (got ${weights ? `${weights.stable}/${weights.canary}` : "no weighted route"})`);
+    const live = liveCanaryWeight(objects.virtualService, location);
+    if ("problem" in live) {
+        throw new InputError(`--kubeconfig: ${live.problem}${objects.virtualService ? "" : ", so the canary weight is unknown"}`);
     }
     const app = ingressRoute(objects.appIngress, domain, appWhat);
     const kov = objects.kubeOpsViewIngress
         ? ingressRoute(objects.kubeOpsViewIngress, domain, `Ingress ${location.kubeOpsViewNamespace}/${objectNames.kubeOpsViewIngress}`)
         : undefined;
-    const loadBalancer = get(objects.appIngress, "status", "loadBalancer", "ingress", "0", "hostname");
     return {
         hostnames: [...new Set([...app.hosts, ...(kov?.hosts ?? [])])],
         appUrl: app.url,
         kubeOpsViewUrl: kov?.url,
-        canaryWeight: weights.canary,
-        albDnsName: typeof loadBalancer === "string" ? loadBalancer.toLowerCase() : undefined,
+        canaryWeight: live.weight,
+        albDnsName: loadBalancerOf(objects.appIngress),
     };
 }
 
-/** Reads the three objects (a missing one is undefined) with @kubernetes/client-node. */
-export async function readClusterObjects(kubeconfig: string, location: ClusterLocation = defaultLocation): Promise<ClusterObjects> {
+/** What the cluster adds to stack outputs: the Ingress's ALB and the live weight (or why it is unknown). */
+export interface LiveFacts {
+    readonly albDnsName?: string;
+    readonly canary: { weight: number } | { problem: string };
+    readonly virtualService: string;
+}
+
+export function liveFacts(objects: ClusterObjects, location: ClusterLocation = defaultLocation): LiveFacts {
+    return { albDnsName: loadBalancerOf(objects.appIngress), canary: liveCanaryWeight(objects.virtualService, location), virtualService: virtualServiceLabel(location) };
+}
+
+/**
+ * Reads the three objects (a missing one is undefined) with
+ * @kubernetes/client-node. `source` names where the kubeconfig came from in
+ * errors, which never quote the kubeconfig itself.
+ */
+export async function readClusterObjects(kubeconfig: string, location: ClusterLocation = defaultLocation, source = "--kubeconfig"): Promise<ClusterObjects> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const client: typeof k8s = require("@kubernetes/client-node");
     const kc = new client.KubeConfig();
@@ -125,11 +154,11 @@ export async function readClusterObjects(kubeconfig: string, location: ClusterLo
         kc.loadFromString(kubeconfig);
     } catch (e) {
         // The loader's message can quote the document (and its token): keep only the first line.
-        throw new InputError(`--kubeconfig: cannot be loaded (${String((e as Error).message).split("\n")[0]})`);
+        throw new InputError(`${source}: cannot be loaded (${String((e as Error).message).split("\n")[0]})`);
     }
     const server = kc.getCurrentCluster()?.server;
     if (!server || !kc.getCurrentUser()) {
-        throw new InputError(`--kubeconfig: current-context ${JSON.stringify(kc.getCurrentContext() ?? null)} does not name a cluster and a user`);
+        throw new InputError(`${source}: current-context ${JSON.stringify(kc.getCurrentContext() ?? null)} does not name a cluster and a user`);
     }
     const api = kc.makeApiClient(client.CustomObjectsApi);
     const read = async (group: string, version: string, plural: string, namespace: string, name: string): Promise<KubeObject | undefined> => {
@@ -139,7 +168,7 @@ export async function readClusterObjects(kubeconfig: string, location: ClusterLo
             const code = (e as { code?: unknown }).code;
             if (code === 404) return undefined;
             const reason = typeof code === "number" ? `HTTP ${code}` : String((e as { cause?: { message?: unknown } }).cause?.message ?? (e as Error).message);
-            throw new InputError(`--kubeconfig: cannot read ${plural} ${namespace}/${name} from ${server} (${reason})`);
+            throw new InputError(`${source}: cannot read ${plural} ${namespace}/${name} from ${server} (${reason})`);
         }
     };
     const [appIngress, kubeOpsViewIngress, virtualService] = await Promise.all([

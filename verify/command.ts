@@ -7,8 +7,8 @@ import { Route53Client } from "@aws-sdk/client-route-53";
 import * as fs from "fs";
 import { ArgsError, parseArgs, usage, VerifyArgs } from "./args";
 import { causeOf, exitCodeFor, exitCodes } from "./hop";
-import { defaultLocation, readClusterObjects, targetFromCluster } from "./cluster";
-import { InputError, readOutputsFile, readOutputsFromPulumi, targetFromOutputs, VerifyTarget } from "./inputs";
+import { ClusterLocation, defaultLocation, liveFacts, readClusterObjects, targetFromCluster } from "./cluster";
+import { InputError, kubeconfigFromOutputs, readOutputsFile, readOutputsFromPulumi, targetFromOutputs, VerifyTarget } from "./inputs";
 import { httpProbe } from "./probe";
 import { createResolver, lookupVia } from "./resolver";
 import { verify } from "./run";
@@ -25,11 +25,14 @@ export interface CommandIO {
 const splitConcurrency = 8;
 const burstConcurrency = 64;
 
+interface Source {
+    readonly target: VerifyTarget;
+    /** From the stack outputs, for the cluster cross-checks; secret. */
+    readonly kubeconfig?: string;
+}
+
 /** Outputs file, else the cluster (--kubeconfig), else the Pulumi CLI. */
-async function readTarget(args: VerifyArgs, settings: StackSettings | undefined): Promise<VerifyTarget> {
-    if (args.outputs) {
-        return targetFromOutputs(readOutputsFile(args.outputs));
-    }
+async function readSource(args: VerifyArgs, location: ClusterLocation): Promise<Source> {
     if (args.kubeconfig) {
         let kubeconfig: string;
         try {
@@ -37,10 +40,10 @@ async function readTarget(args: VerifyArgs, settings: StackSettings | undefined)
         } catch (e) {
             throw new InputError(`--kubeconfig ${args.kubeconfig}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
-        const location = { ...defaultLocation, appNamespace: args.appNamespace ?? settings?.appNamespace ?? defaultLocation.appNamespace };
-        return targetFromCluster(await readClusterObjects(kubeconfig, location), args.domain!, location);
+        return { target: targetFromCluster(await readClusterObjects(kubeconfig, location), args.domain!, location) };
     }
-    return targetFromOutputs(readOutputsFromPulumi(args.stack!));
+    const outputs = args.outputs ? readOutputsFile(args.outputs) : readOutputsFromPulumi(args.stack!);
+    return { target: targetFromOutputs(outputs), kubeconfig: kubeconfigFromOutputs(outputs) };
 }
 
 export async function runVerifyCommand(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -67,9 +70,10 @@ export async function runVerifyCommand(argv: readonly string[], io: CommandIO): 
             io.err(`verify: stack config for ${args.stack} not read (${causeOf(e).split("\n")[0]}); using defaults\n`);
         }
     }
-    let target: VerifyTarget;
+    const location = { ...defaultLocation, appNamespace: args.appNamespace ?? settings?.appNamespace ?? defaultLocation.appNamespace };
+    let source: Source;
     try {
-        target = await readTarget(args, settings);
+        source = await readSource(args, location);
     } catch (e) {
         if (e instanceof InputError) {
             io.err(`verify: ${e.message}\n`);
@@ -84,12 +88,17 @@ export async function runVerifyCommand(argv: readonly string[], io: CommandIO): 
     try {
         const rows = await verify(
             {
-                target,
+                target: source.target,
                 region: region ?? (aws ? await aws.elb.config.region() : "-"),
                 split: { requests: args.requests, perSecond: args.rate, concurrency: splitConcurrency, alpha: args.alpha },
                 burst: { ...burstSize(settings, args.burst), concurrency: burstConcurrency },
             },
-            { resolve, probe: http.probe, aws },
+            {
+                resolve,
+                probe: http.probe,
+                aws,
+                readCluster: source.kubeconfig ? async () => liveFacts(await readClusterObjects(source.kubeconfig!, location, "stack output kubeconfig"), location) : undefined,
+            },
             (line) => io.err(`${line}\n`),
         );
         io.out(`${renderTable(rows)}\n\n${summarize(rows)}\n`);

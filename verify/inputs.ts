@@ -73,6 +73,15 @@ export function targetFromOutputs(outputs: unknown): VerifyTarget {
     return { hostnames, appUrl, kubeOpsViewUrl, canaryWeight: weight };
 }
 
+/** The `kubeconfig` output (secret), when the stack exports one. Never printed. */
+export function kubeconfigFromOutputs(outputs: unknown): string | undefined {
+    const value = typeof outputs === "object" && outputs !== null ? (outputs as Record<string, unknown>).kubeconfig : undefined;
+    if (typeof value === "string" && value.trim()) return value;
+    // pulumi-eks exports the kubeconfig as an object; any kubeconfig is also valid JSON-as-YAML.
+    if (typeof value === "object" && value !== null) return JSON.stringify(value);
+    return undefined;
+}
+
 export function readOutputsFile(file: string): unknown {
     let text: string;
     try {

@@ -10,7 +10,8 @@ import { checkGateway, checkReachable } from "./checks/http";
 import { checkLoadBalancers } from "./checks/loadBalancer";
 import { checkRateLimit } from "./checks/rateLimit";
 import { checkAliases } from "./checks/route53";
-import { checkSplit } from "./checks/split";
+import { checkSplit, liveWeightRow } from "./checks/split";
+import type { LiveFacts } from "./cluster";
 import { HopKind, HopRow, skip } from "./hop";
 import type { VerifyTarget } from "./inputs";
 import type { Probe } from "./probe";
@@ -28,6 +29,8 @@ export interface VerifyPeers {
     readonly probe: Probe;
     /** Both absent: the AWS hops are skipped (--skip-aws). */
     readonly aws?: { readonly route53: Route53Client; readonly elb: ElasticLoadBalancingV2Client };
+    /** Cross-checks from the cluster (stack outputs holding a kubeconfig): the Ingress's ALB, the live weight. */
+    readonly readCluster?: () => Promise<LiveFacts>;
 }
 
 export type Progress = (line: string) => void;
@@ -45,18 +48,32 @@ export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Pro
     };
     const { target } = plan;
 
+    let facts: LiveFacts | undefined;
+    let clusterRow: HopRow | undefined;
+    if (peers.readCluster) {
+        progress("cluster: reading the app Ingress and VirtualService (stack output kubeconfig)");
+        try {
+            facts = await peers.readCluster();
+            clusterRow = liveWeightRow(facts.virtualService, facts.canary, target.canaryWeight);
+        } catch (e) {
+            // The API server may be private to the VPC: the outside hops still tell a lot.
+            clusterRow = skip("split", "VirtualService", `live weight not read: ${e instanceof Error ? e.message : String(e)}`);
+        }
+    }
+    const expectedAlb = target.albDnsName ?? facts?.albDnsName;
+
     await step("dns", `resolving ${target.hostnames.join(", ")}`, () => checkDns(target.hostnames, peers.resolve));
 
     if (peers.aws) {
         const { route53, elb } = peers.aws;
         let aliasTargets: string[] = [];
         await step("route53", "reading the alias records", async () => {
-            const result = await checkAliases(target.hostnames, route53, target.albDnsName);
+            const result = await checkAliases(target.hostnames, route53, expectedAlb);
             aliasTargets = result.aliasTargets;
             return result.rows;
         });
         // The Ingress status's ALB, when known, is checked even if no alias leads to it.
-        const albs = target.albDnsName && !aliasTargets.includes(target.albDnsName) ? [target.albDnsName, ...aliasTargets] : aliasTargets;
+        const albs = expectedAlb && !aliasTargets.includes(expectedAlb) ? [expectedAlb, ...aliasTargets] : aliasTargets;
         await step("alb", `the load balancer and its target groups in ${plan.region}`, async () =>
             albs.length > 0 ? checkLoadBalancers(albs, elb, plan.region) : [skip("alb", "-", "no alias record names a load balancer")],
         );
@@ -68,6 +85,10 @@ export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Pro
     const appReachable = gateway.verdict === "pass";
     const blocked = (hop: HopKind) => skip(hop, target.appUrl, "not measured: the gateway hop failed");
 
+    if (clusterRow) {
+        rows.push(clusterRow);
+        progress(`  ${clusterRow.verdict.toUpperCase()} ${clusterRow.target}: ${clusterRow.detail}`);
+    }
     await step("split", `${plan.split.requests} requests at most ${plan.split.perSecond}/s, canary weight ${target.canaryWeight}%`, async () => [
         appReachable
             ? await checkSplit(target.appUrl, target.canaryWeight, peers.probe, {

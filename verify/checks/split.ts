@@ -46,6 +46,20 @@ export function splitRow(url: string, weight: number, counts: SplitCounts, inter
     return counts.canary >= interval.low && counts.canary <= interval.high ? pass("split", url, summary) : fail("split", url, `${summary}: the live split does not match the configured weight`);
 }
 
+/**
+ * The live VirtualService against the stack's configured weight: a
+ * difference means the last `pulumi up` did not apply (a rolled-back gate,
+ * a failed update) or someone edited the object since.
+ */
+export function liveWeightRow(virtualService: string, live: { weight: number } | { problem: string }, configured: number): HopRow {
+    if ("problem" in live) {
+        return fail("split", virtualService, `${live.problem}, so the mesh does not route the configured ${configured}% to the canary`);
+    }
+    return live.weight === configured
+        ? pass("split", virtualService, `routes canary ${live.weight}%, as configured`)
+        : fail("split", virtualService, `routes canary ${live.weight}% but the stack configures ${configured}%: the last pulumi up did not apply it, or the object was edited since`);
+}
+
 export interface SplitOptions extends Omit<RequestPlan, "count"> {
     readonly requests: number;
     readonly alpha?: number;

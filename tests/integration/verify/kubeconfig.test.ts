@@ -11,39 +11,9 @@ import * as path from "path";
 import { exitCodes } from "../../../verify/hop";
 import { KubeApiDouble, virtualServices } from "../fixtures/kubeApiDouble";
 import { useMoto } from "../fixtures/moto";
+import { ingress, ingresses, virtualService } from "./fixtures/clusterObjects";
 import { LoopbackDns, startLoopbackDns } from "./fixtures/dnsServer";
 import { buildLiveStack, CommandRun, LiveStack, LiveStackOptions, runCommand } from "./fixtures/liveStack";
-
-const ingresses = (namespace: string) => ({ group: "networking.k8s.io", version: "v1", namespace, plural: "ingresses" });
-
-function ingress(name: string, host: string, port: number, albHostname: string) {
-    return {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "Ingress",
-        metadata: {
-            name,
-            annotations: { "alb.ingress.kubernetes.io/target-type": "ip", "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: port }]) },
-        },
-        spec: { ingressClassName: "alb", rules: [{ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: 80 } } } }] } }] },
-        status: { loadBalancer: { ingress: [{ hostname: albHostname }] } },
-    };
-}
-
-function virtualService(canary: number) {
-    const destination = (subset: string) => ({ host: "app.demo.svc.cluster.local", subset, port: { number: 80 } });
-    return {
-        apiVersion: "networking.istio.io/v1",
-        kind: "VirtualService",
-        metadata: { name: "app" },
-        spec: {
-            hosts: ["app.example.com"],
-            http: [
-                { name: "canary-header", match: [{ headers: { "x-canary": { exact: "always" } } }], route: [{ destination: destination("canary") }] },
-                { name: "weighted", route: [{ destination: destination("stable"), weight: 100 - canary }, { destination: destination("canary"), weight: canary }] },
-            ],
-        },
-    };
-}
 
 describe("npm run verify --kubeconfig --domain (objects from the Kubernetes API double)", function () {
     const moto = useMoto();

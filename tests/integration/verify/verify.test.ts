@@ -10,15 +10,18 @@ import * as os from "os";
 import * as path from "path";
 import { runVerifyCommand } from "../../../verify/command";
 import { exitCodes } from "../../../verify/hop";
+import { KubeApiDouble, virtualServices } from "../fixtures/kubeApiDouble";
 import { useMoto } from "../fixtures/moto";
 import { LoopbackDns, startLoopbackDns } from "./fixtures/dnsServer";
 import { buildLiveStack, CommandRun, LiveStackOptions, runCommand, selfSignedCertificate } from "./fixtures/liveStack";
+import { ingress, ingresses, virtualService } from "./fixtures/clusterObjects";
 import type { StandIn } from "./fixtures/meshStandIn";
 
 describe("npm run verify against moto, a loopback DNS server and a stand-in ALB", function () {
     const moto = useMoto();
     let dns: LoopbackDns;
     let standIn: StandIn | undefined;
+    let kube: KubeApiDouble | undefined;
     let tmp: string;
 
     before(async () => {
@@ -28,23 +31,41 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
     afterEach(async () => {
         await standIn?.stop();
         standIn = undefined;
+        await kube?.stop();
+        kube = undefined;
     });
     after(async () => {
         await dns.stop();
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    async function run(scenario: LiveStackOptions & { outputsWeight?: number }, extraArgs: string[] = []): Promise<CommandRun> {
+    interface Scenario extends LiveStackOptions {
+        /** The weight the stack outputs configure; default: what the app serves. */
+        readonly outputsWeight?: number;
+        /** Export a kubeconfig output: a cluster whose VirtualService routes this canary weight, or a literal kubeconfig. */
+        readonly cluster?: { readonly liveWeight: number } | { readonly kubeconfig: string };
+    }
+
+    async function run(scenario: Scenario, extraArgs: string[] = []): Promise<CommandRun> {
         const stack = await buildLiveStack(moto().endpoint, dns, scenario);
         standIn = stack.standIn;
         const weight = scenario.outputsWeight ?? scenario.canaryWeight;
         const scheme = scenario.app?.tls ? "https" : "http";
+        let kubeconfig: string | undefined;
+        if (scenario.cluster && "liveWeight" in scenario.cluster) {
+            kube = await KubeApiDouble.start();
+            kube.seed(ingresses("istio-ingress"), ingress("app", stack.appHost, stack.standIn.port, stack.alb.dnsName));
+            kube.seed(virtualServices("demo"), virtualService(scenario.cluster.liveWeight));
+            kubeconfig = kube.kubeconfig();
+        } else if (scenario.cluster) {
+            kubeconfig = scenario.cluster.kubeconfig;
+        }
         const outputs = path.join(tmp, `${stack.id}.json`);
         fs.writeFileSync(
             outputs,
             JSON.stringify({
                 clusterName: "eim-test",
-                kubeconfig: "apiVersion: v1\nkind: Config # secret, never printed",
+                ...(kubeconfig ? { kubeconfig } : {}),
                 urls: { app: `${scheme}://${stack.appHost}:${stack.standIn.port}/`, "kube-ops-view": `${scheme}://${stack.kubeOpsViewHost}:${stack.standIn.port}/` },
                 fqdns: [stack.appHost, stack.kubeOpsViewHost],
                 canaryWeight: weight,
@@ -55,7 +76,7 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
     }
 
     it("passes every hop of a healthy stack, with progress on stderr and the table on stdout", async () => {
-        const result = await run({ canaryWeight: 20 });
+        const result = await run({ canaryWeight: 20, cluster: { liveWeight: 20 } });
         assert.strictEqual(result.code, exitCodes.ok, result.out + result.err);
         for (const hop of ["dns", "route53", "alb", "targets", "gateway", "split", "kube-ops-view", "rate-limit"]) {
             const rows = result.rows(hop);
@@ -66,12 +87,13 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
         assert.match(result.rows("dns")[0], /A 127\.0\.0\.1/);
         assert.match(result.rows("route53")[0], /alias → s\d+x\w+-\d+\.us-east-1\.elb\.amazonaws\.com/);
         assert.match(result.rows("targets").join("\n"), /2\/2 healthy pod IPs 10\.1\.0\.11:8080, 10\.1\.1\.12:8080; health check 15021 \/healthz\/ready/);
-        assert.match(result.rows("split")[0], /canary \d+\/400 = [\d.]+% for weight 20% \(accepts 5\d\.\.1\d\d of 400/);
+        assert.match(result.rows("split")[1], /canary \d+\/400 = [\d.]+% for weight 20% \(accepts 5\d\.\.1\d\d of 400/);
         assert.match(result.rows("rate-limit")[0], /answered 429 \(\d+ with x-local-rate-limit\)/);
         assert.match(result.out, /\d+ passed, 0 failed, 0 skipped/);
         assert.match(result.err, /split: 400\/400/);
         assert.match(result.err, /burst: 1000\/1000/);
-        assert.ok(!/secret, never printed/.test(result.out + result.err), "the kubeconfig output leaked");
+        assert.match(result.rows("split")[0], /VirtualService demo\/app\s+PASS\s+routes canary 20%, as configured/);
+        assert.ok(!(result.out + result.err).includes(kube!.token), "the kubeconfig output leaked");
         assert.ok(dns.queries.some((q) => q.endsWith(" A")), "the loopback DNS server was not asked");
         assert.strictEqual(standIn!.served.stable + standIn!.served.canary >= 401, true);
     });
@@ -117,6 +139,20 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
         const result = await run({ canaryWeight: 50, outputsWeight: 10 });
         assert.strictEqual(result.code, exitCodes.split, result.out);
         assert.match(result.rows("split")[0], /FAIL\s+canary (\d+)\/400 = [\d.]+% for weight 10% \(accepts .*\): the live split does not match the configured weight/);
+    });
+
+    it("fails the split when the live VirtualService does not route the configured weight", async () => {
+        const result = await run({ canaryWeight: 10, cluster: { liveWeight: 25 } });
+        assert.strictEqual(result.code, exitCodes.split, result.out);
+        assert.match(result.rows("split")[0], /VirtualService demo\/app\s+FAIL\s+routes canary 25% but the stack configures 10%: the last pulumi up did not apply it/);
+    });
+
+    it("skips the live-weight cross-check, passing the rest, when the kubeconfig output cannot reach the cluster", async () => {
+        const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:59999'}}]\nusers: [{name: u, user: {token: sekrit-token-value}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n";
+        const result = await run({ canaryWeight: 10, cluster: { kubeconfig } });
+        assert.strictEqual(result.code, exitCodes.ok, result.out);
+        assert.match(result.rows("split")[0], /VirtualService\s+SKIP\s+live weight not read: stack output kubeconfig: cannot read ingresses istio-ingress\/app from https:\/\/127\.0\.0\.1:59999 \(/);
+        assert.ok(!(result.out + result.err).includes("sekrit-token-value"));
     });
 
     it("fails the split, naming the 429s, when the measurement itself trips the rate limit", async () => {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "../../../verify/args";
 import { causeOf, exitCodeFor, exitCodes, fail, hopKinds, pass, skip } from "../../../verify/hop";
-import { readOutputsFile, readOutputsFromPulumi, targetFromOutputs } from "../../../verify/inputs";
+import { kubeconfigFromOutputs, readOutputsFile, readOutputsFromPulumi, targetFromOutputs } from "../../../verify/inputs";
 import { burstSize, readStackSettings } from "../../../verify/stackSettings";
 import { renderTable, summarize } from "../../../verify/table";
 
@@ -87,6 +87,13 @@ describe("verify: stack outputs", () => {
         const target = targetFromOutputs({ urls: { app: "http://app.example.com/" }, canaryWeight: 0 });
         assert.deepStrictEqual(target.hostnames, ["app.example.com"]);
         assert.strictEqual(target.kubeOpsViewUrl, undefined);
+    });
+
+    it("takes the kubeconfig output as text or as pulumi-eks's object", () => {
+        assert.strictEqual(kubeconfigFromOutputs({ kubeconfig: "apiVersion: v1" }), "apiVersion: v1");
+        assert.deepStrictEqual(JSON.parse(kubeconfigFromOutputs({ kubeconfig: { apiVersion: "v1", clusters: [] } })!), { apiVersion: "v1", clusters: [] });
+        assert.strictEqual(kubeconfigFromOutputs({ kubeconfig: "  " }), undefined);
+        assert.strictEqual(kubeconfigFromOutputs({}), undefined);
     });
 
     it("names the output key and the rule on bad outputs", () => {

@@ -5,7 +5,7 @@ import { responseCause } from "../../../verify/checks/http";
 import { loadBalancerRow, targetGroupRow } from "../../../verify/checks/loadBalancer";
 import { rateLimitRow } from "../../../verify/checks/rateLimit";
 import { aliasRow, normalizeAliasTarget, zoneFor } from "../../../verify/checks/route53";
-import { countVersions, splitRow } from "../../../verify/checks/split";
+import { countVersions, liveWeightRow, splitRow } from "../../../verify/checks/split";
 import { acceptanceInterval } from "../../../verify/statistics";
 
 const group: TargetGroup = { TargetGroupName: "k8s-istioing-istioing-0123456789", TargetType: "ip", HealthCheckPath: "/healthz/ready", HealthCheckPort: "15021" };
@@ -129,5 +129,15 @@ describe("verify: HTTP causes, split and burst verdicts", () => {
         const counts = { sent: 10, limited: 0, byLocalLimit: 0, ok: 9, other: { "HTTP 503": 1 } };
         assert.strictEqual(rateLimitRow("u", counts, "--burst").detail, "0 of 10 answered 429 (0 with x-local-rate-limit), 9 2xx, 1× HTTP 503: no 429, so the local rate limit is not enforced (burst: --burst)");
         assert.strictEqual(rateLimitRow("u", { ...counts, limited: 3, byLocalLimit: 3, ok: 6 }, "x").verdict, "pass");
+    });
+});
+
+describe("verify: live weight against the configured weight", () => {
+    it("passes when the VirtualService routes what the stack configures, fails naming both otherwise", () => {
+        assert.strictEqual(liveWeightRow("VirtualService demo/app", { weight: 5 }, 5).detail, "routes canary 5%, as configured");
+        const drift = liveWeightRow("VirtualService demo/app", { weight: 0 }, 5);
+        assert.strictEqual(drift.verdict, "fail");
+        assert.match(drift.detail, /routes canary 0% but the stack configures 5%/);
+        assert.match(liveWeightRow("v", { problem: "VirtualService demo/app not found" }, 5).detail, /^VirtualService demo\/app not found, so the mesh does not route the configured 5% to the canary$/);
     });
 });
