@@ -37,14 +37,16 @@ export type Progress = (line: string) => void;
 
 export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Progress = () => {}): Promise<HopRow[]> {
     const rows: HopRow[] = [];
-    const step = async (hop: HopKind, what: string, run: () => Promise<HopRow[]>) => {
-        progress(`${hop}: ${what}`);
-        const found = await run();
+    const record = (...found: HopRow[]) => {
         for (const row of found) {
-            progress(`  ${row.verdict.toUpperCase()} ${row.target}: ${row.detail}`);
+            progress(`  ${row.verdict.toUpperCase()} ${row.target === "-" ? "" : `${row.target}: `}${row.detail}`);
         }
         rows.push(...found);
         return found;
+    };
+    const step = async (hop: HopKind, what: string, run: () => Promise<HopRow[]>) => {
+        progress(`${hop}: ${what}`);
+        return record(...(await run()));
     };
     const { target } = plan;
 
@@ -78,7 +80,7 @@ export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Pro
             albs.length > 0 ? checkLoadBalancers(albs, elb, plan.region) : [skip("alb", "-", "no alias record names a load balancer")],
         );
     } else {
-        rows.push(skip("route53", "-", "--skip-aws"), skip("alb", "-", "--skip-aws"), skip("targets", "-", "--skip-aws"));
+        record(skip("route53", "-", "--skip-aws"), skip("alb", "-", "--skip-aws"), skip("targets", "-", "--skip-aws"));
     }
 
     const [gateway] = await step("gateway", `GET ${target.appUrl}`, async () => [await checkGateway(target.appUrl, peers.probe)]);
@@ -86,8 +88,7 @@ export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Pro
     const blocked = (hop: HopKind) => skip(hop, target.appUrl, "not measured: the gateway hop failed");
 
     if (clusterRow) {
-        rows.push(clusterRow);
-        progress(`  ${clusterRow.verdict.toUpperCase()} ${clusterRow.target}: ${clusterRow.detail}`);
+        record(clusterRow);
     }
     await step("split", `${plan.split.requests} requests at most ${plan.split.perSecond}/s, canary weight ${target.canaryWeight}%`, async () => [
         appReachable
