@@ -76,7 +76,8 @@ export function targetFromOutputs(outputs: unknown): VerifyTarget {
 /** The `kubeconfig` output (secret), when the stack exports one. Never printed. */
 export function kubeconfigFromOutputs(outputs: unknown): string | undefined {
     const value = typeof outputs === "object" && outputs !== null ? (outputs as Record<string, unknown>).kubeconfig : undefined;
-    if (typeof value === "string" && value.trim()) return value;
+    // Without --show-secrets the CLI prints "[secret]": no kubeconfig then.
+    if (typeof value === "string" && value.trim() && value !== "[secret]") return value;
     // pulumi-eks exports the kubeconfig as an object; any kubeconfig is also valid JSON-as-YAML.
     if (typeof value === "object" && value !== null) return JSON.stringify(value);
     return undefined;

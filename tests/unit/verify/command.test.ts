@@ -93,6 +93,7 @@ describe("verify: stack outputs", () => {
         assert.strictEqual(kubeconfigFromOutputs({ kubeconfig: "apiVersion: v1" }), "apiVersion: v1");
         assert.deepStrictEqual(JSON.parse(kubeconfigFromOutputs({ kubeconfig: { apiVersion: "v1", clusters: [] } })!), { apiVersion: "v1", clusters: [] });
         assert.strictEqual(kubeconfigFromOutputs({ kubeconfig: "  " }), undefined);
+        assert.strictEqual(kubeconfigFromOutputs({ kubeconfig: "[secret]" }), undefined);
         assert.strictEqual(kubeconfigFromOutputs({}), undefined);
     });
 
