@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IngressConfig } from "../config";
 import type { IngressRoute } from "./ingress/routes";
 import { ChartRelease, GATEWAY_NAMESPACE, GATEWAY_RELEASE, ISTIO_NAMESPACE } from "./mesh/istio";
-import { GRAFANA_ADMIN_PASSWORD_KEY, GRAFANA_ADMIN_USER, GRAFANA_ADMIN_USER_KEY, GRAFANA_RELEASE, grafanaRelease } from "./monitoring/grafana";
+import { GRAFANA_ADMIN_PASSWORD_KEY, GRAFANA_RELEASE, grafanaRelease } from "./monitoring/grafana";
 import { KIALI_LOGIN_SERVICE_ACCOUNT, KIALI_VIEWER_CLUSTER_ROLE, kialiRelease } from "./monitoring/kiali";
 import { monitoringRoutes } from "./monitoring/routes";
 import { MonitoringConfig, monitoringProblems, parsePrometheus } from "./monitoring/settings";
@@ -27,7 +27,7 @@ export interface MonitoringArgs {
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Secret Grafana reads its admin credentials from when `monitoring.grafana.adminPassword` is set. */
+/** Secret Grafana reads its admin password from when `monitoring.grafana.adminPassword` is set. */
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -37,8 +37,8 @@ export class Monitoring extends pulumi.ComponentResource {
     readonly grafana?: k8s.helm.v3.Release;
     /** Public URL of each routed tool, by route name. */
     readonly urls: Record<string, string>;
-    /** "namespace/name" of the Secret holding Grafana's admin-user and admin-password (the name, never the value). */
-    readonly grafanaAdminSecret?: string;
+    /** "namespace/name" of the Secret holding Grafana's admin password under key admin-password (the name, never the value). */
+    readonly grafanaAdminSecretName?: string;
     /** "namespace/name" of the ServiceAccount users mint Kiali login tokens for. */
     readonly kialiLoginServiceAccount?: string;
 
@@ -89,7 +89,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     {
                         metadata: { name: GRAFANA_ADMIN_SECRET, namespace },
                         type: "Opaque",
-                        stringData: { [GRAFANA_ADMIN_USER_KEY]: GRAFANA_ADMIN_USER, [GRAFANA_ADMIN_PASSWORD_KEY]: pulumi.secret(cfg.grafana.adminPassword) },
+                        stringData: { [GRAFANA_ADMIN_PASSWORD_KEY]: pulumi.secret(cfg.grafana.adminPassword) },
                     },
                     { parent: this, dependsOn },
                 );
@@ -99,7 +99,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 grafanaRelease({ namespace, prometheusUrl, publicUrl: publicUrl(cfg.grafana.hostname), adminSecretName: adminSecret ? GRAFANA_ADMIN_SECRET : undefined }),
                 adminSecret ? [adminSecret] : [],
             );
-            this.grafanaAdminSecret = `${namespace}/${adminSecret ? GRAFANA_ADMIN_SECRET : GRAFANA_RELEASE}`;
+            this.grafanaAdminSecretName = `${namespace}/${adminSecret ? GRAFANA_ADMIN_SECRET : GRAFANA_RELEASE}`;
         }
 
         this.routes = monitoringRoutes(cfg, { namespace, kiali: this.kiali, grafana: this.grafana });
@@ -107,7 +107,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
         this.registerOutputs({
             urls: this.urls,
-            grafanaAdminSecret: this.grafanaAdminSecret,
+            grafanaAdminSecretName: this.grafanaAdminSecretName,
             kialiLoginServiceAccount: this.kialiLoginServiceAccount,
         });
     }

@@ -16,9 +16,10 @@ export const GRAFANA_SERVICE_PORT = 80;
 /** Grafana's unauthenticated health endpoint (the ALB health check). */
 export const GRAFANA_HEALTH_PATH = "/api/health";
 export const GRAFANA_ADMIN_USER = "admin";
-/** The keys the chart reads from `admin.existingSecret` (admin.userKey / admin.passwordKey defaults). */
-export const GRAFANA_ADMIN_USER_KEY = "admin-user";
+/** Key of the admin password in its Secret (the chart's own generated Secret uses the same key). */
 export const GRAFANA_ADMIN_PASSWORD_KEY = "admin-password";
+/** Where the admin password Secret is mounted in the Grafana container. */
+export const GRAFANA_ADMIN_SECRET_MOUNT = "/etc/secrets/grafana-admin";
 /** Dashboard provider (and Grafana folder) the Istio dashboards land in. */
 export const ISTIO_DASHBOARD_PROVIDER = "istio";
 
@@ -28,7 +29,7 @@ export interface GrafanaValuesInput {
     readonly prometheusUrl: string;
     /** Public URL when Grafana is routed through the ALB (sets root_url and secure cookies). */
     readonly publicUrl?: string;
-    /** A Secret holding admin-user/admin-password; without it the chart generates a random password. */
+    /** A Secret holding the admin password (key admin-password); without it the chart generates a random one. */
     readonly adminSecretName?: string;
 }
 
@@ -41,12 +42,10 @@ export function grafanaRelease(input: GrafanaValuesInput): ChartRelease {
         repo: GRAFANA_CHART_REPO,
         namespace: input.namespace,
         values: {
-            // Without admin.existingSecret the chart creates Secret "grafana" with a random
+            // Without a Secret of ours the chart creates Secret "grafana" with a random
             // 40-character password (randAlphaNum 40) and keeps it across upgrades (lookup).
             adminUser: GRAFANA_ADMIN_USER,
-            ...(input.adminSecretName
-                ? { admin: { existingSecret: input.adminSecretName, userKey: GRAFANA_ADMIN_USER_KEY, passwordKey: GRAFANA_ADMIN_PASSWORD_KEY } }
-                : {}),
+            ...(input.adminSecretName ? adminPasswordFromFile(input.adminSecretName) : {}),
             // The chart's RBAC only serves the sidecars, which are off.
             rbac: { create: false },
             testFramework: { enabled: false },
@@ -103,5 +102,24 @@ export function grafanaRelease(input: GrafanaValuesInput): ChartRelease {
                 ),
             },
         },
+    };
+}
+
+/**
+ * Grafana reads the admin password from a file mounted from our Secret
+ * (GF_SECURITY_ADMIN_PASSWORD__FILE, Grafana's `__FILE` convention): it is in
+ * no Helm value, no environment variable, and with that variable set the chart
+ * creates no password Secret of its own.
+ */
+function adminPasswordFromFile(secretName: string): Record<string, unknown> {
+    return {
+        env: {
+            GF_SECURITY_ADMIN_USER: GRAFANA_ADMIN_USER,
+            GF_SECURITY_ADMIN_PASSWORD__FILE: `${GRAFANA_ADMIN_SECRET_MOUNT}/${GRAFANA_ADMIN_PASSWORD_KEY}`,
+        },
+        extraSecretMounts: [
+            // 0440: readable by the grafana group only (the chart's pod fsGroup 472).
+            { name: "admin-password", secretName, mountPath: GRAFANA_ADMIN_SECRET_MOUNT, readOnly: true, defaultMode: 0o440 },
+        ],
     };
 }

@@ -4,11 +4,11 @@
 // shared ALB, and where the Grafana admin password does (and does not) go.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { Ingress } from "../../../components/ingress";
 import { Monitoring, MonitoringArgs, MonitoringConfig } from "../../../components/monitoring";
 import { ProgramRun, runUnderMocks, settle } from "../../../synth/mockCloud";
 import { validateManifest } from "../../../synth/validateManifest";
-import { config, ingressArgs, k8sOptions, recordDependsOn } from "../ingress/fixtures";
+import { recordDependsOn } from "../ingress/fixtures";
+import { composeMonitoring, internalTools, PASSWORD, publicTools } from "./fixtures";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -16,16 +16,7 @@ const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
 const BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 
-const PROMETHEUS = "istio-system/prometheus-server:80";
 const PROMETHEUS_URL = "http://prometheus-server.istio-system.svc.cluster.local:80";
-const CERTIFICATE = "arn:aws:acm:ap-northeast-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
-const PASSWORD = "s3cret-admin-Passw0rd";
-
-const publicTools: MonitoringConfig = {
-    kiali: { enabled: true, hostname: "kiali.example.com" },
-    grafana: { enabled: true, hostname: "grafana.example.com", adminPassword: pulumi.secret(PASSWORD) },
-};
-const internalTools: MonitoringConfig = { kiali: { enabled: true }, grafana: { enabled: true } };
 
 interface MonitoringRun {
     readonly run: ProgramRun;
@@ -35,32 +26,15 @@ interface MonitoringRun {
     readonly error?: Error;
 }
 
-/** Monitoring (after a stand-in for the mesh) and the ingress layer with its routes, as index.ts composes them. */
 async function runMonitoring(monitoring: MonitoringConfig, over: Partial<MonitoringArgs> = {}, https = true): Promise<MonitoringRun> {
-    const cfg = config(https ? { ingress: { certificateArn: CERTIFICATE, sslRedirect: true } } : {});
-    let component: Monitoring | undefined;
-    let ingress: Ingress | undefined;
-    let error: Error | undefined;
     let dependsOn = new Map<string, string[]>();
-    const run = await runUnderMocks(
-        () => {
-            dependsOn = recordDependsOn();
-            const opts = k8sOptions();
-            const mesh = new pulumi.ComponentResource("eks-ingress-mesh:index:Mesh", "mesh", {}, {});
-            try {
-                component = new Monitoring("monitoring", { monitoring, prometheus: PROMETHEUS, ingress: cfg.ingress, dependsOn: [mesh], ...over }, opts);
-            } catch (e) {
-                error = e as Error;
-                return {};
-            }
-            ingress = new Ingress("ingress", ingressArgs(cfg, { routes: component.routes }), opts);
-            const outputs = { urls: component.urls, grafanaAdminSecret: component.grafanaAdminSecret, kialiLoginServiceAccount: component.kialiLoginServiceAccount };
-            return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
-        },
-        { config: {} },
-    );
-    const records = ingress ? await Promise.all(ingress.records.map((r) => settle(r.hostname))) : [];
-    return { run, monitoring: component, records, dependsOn, error };
+    const composed = composeMonitoring(monitoring, over, https);
+    const run = await runUnderMocks(() => {
+        dependsOn = recordDependsOn();
+        return composed.program();
+    }, { config: {} });
+    const records = composed.ingress ? await Promise.all(composed.ingress.records.map((r) => settle(r.hostname))) : [];
+    return { run, monitoring: composed.monitoring, records, dependsOn, error: composed.error };
 }
 
 const release = (run: ProgramRun, chart: string) => {
@@ -121,18 +95,23 @@ describe("monitoring layer under mocks", () => {
         it("keeps the admin password in a Secret only: secret in the engine, absent from the Helm values and every output", () => {
             const secret = m.run.one(SECRET);
             assert.deepStrictEqual([secret.inputs.metadata.name, secret.inputs.metadata.namespace], ["grafana-admin", "istio-system"]);
-            assert.deepStrictEqual(secret.inputs.stringData, { "admin-user": "admin", "admin-password": PASSWORD });
+            assert.deepStrictEqual(secret.inputs.stringData, { "admin-password": PASSWORD });
             // The provider marks all of stringData secret: the password travels inside that secret map.
             assert.ok([...m.run.secretValues].some((v) => v.includes(PASSWORD)), "the password reached the engine as a secret");
             const grafana = release(m.run, "grafana");
-            assert.deepStrictEqual(grafana.inputs.values.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+            // Grafana reads it from the mounted Secret (GF_..._PASSWORD__FILE); with that set the chart makes no password Secret of its own.
+            assert.deepStrictEqual(grafana.inputs.values.env, { GF_SECURITY_ADMIN_USER: "admin", GF_SECURITY_ADMIN_PASSWORD__FILE: "/etc/secrets/grafana-admin/admin-password" });
+            assert.deepStrictEqual(grafana.inputs.values.extraSecretMounts, [
+                { name: "admin-password", secretName: "grafana-admin", mountPath: "/etc/secrets/grafana-admin", readOnly: true, defaultMode: 0o440 },
+            ]);
+            assert.strictEqual(grafana.inputs.values.admin, undefined);
             for (const r of m.run.byType(RELEASE)) {
                 assert.ok(!JSON.stringify(r.inputs).includes(PASSWORD), `${r.name} inputs carry no password`);
             }
             assert.ok(!JSON.stringify(m.run.outputs).includes(PASSWORD));
             assert.deepStrictEqual(m.run.outputs, {
                 urls: { kiali: "https://kiali.example.com", grafana: "https://grafana.example.com" },
-                grafanaAdminSecret: "istio-system/grafana-admin",
+                grafanaAdminSecretName: "istio-system/grafana-admin",
                 kialiLoginServiceAccount: "istio-system/kiali-login",
             });
             const component = m.run.one("eks-ingress-mesh:index:Monitoring");
@@ -193,11 +172,12 @@ describe("monitoring layer under mocks", () => {
         it("leaves the admin password to the chart (Secret grafana), with plain-HTTP cookies for port-forward", () => {
             assert.deepStrictEqual(m.run.byType(SECRET), []);
             const v = release(m.run, "grafana").inputs.values;
-            assert.strictEqual(v.admin, undefined);
+            assert.strictEqual(v.env, undefined);
+            assert.strictEqual(v.extraSecretMounts, undefined);
             assert.strictEqual(v.adminPassword, undefined);
             assert.deepStrictEqual(v["grafana.ini"].server, {});
             assert.strictEqual(v["grafana.ini"].security.cookie_secure, false);
-            assert.strictEqual(m.run.outputs.grafanaAdminSecret, "istio-system/grafana");
+            assert.strictEqual(m.run.outputs.grafanaAdminSecretName, "istio-system/grafana");
         });
     });
 
@@ -205,7 +185,7 @@ describe("monitoring layer under mocks", () => {
         const m = await runMonitoring({ kiali: { enabled: true, hostname: "kiali.example.com" }, grafana: { enabled: false, hostname: "grafana.example.com" } });
         assert.deepStrictEqual(m.run.byType(RELEASE).map((r) => r.inputs.chart).sort(), ["aws-load-balancer-controller", "kiali-server"]);
         assert.deepStrictEqual(m.records, ["kiali.example.com"]);
-        assert.strictEqual(m.run.outputs.grafanaAdminSecret, undefined);
+        assert.strictEqual(m.run.outputs.grafanaAdminSecretName, undefined);
     });
 
     it("both off: nothing but the component itself", async () => {
