@@ -157,6 +157,7 @@ export function kubeconfigProblem(text: string): string | undefined {
     }
     if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "is not a kubeconfig document (an object with clusters, contexts and users)";
     const d = doc as Record<string, unknown>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kubeconfig entries are free-form YAML
     const named = (list: unknown) => (Array.isArray(list) ? list.filter((e) => typeof e?.name === "string").map((e) => e as Record<string, any>) : []);
     const clusters = named(d.clusters);
     const contexts = named(d.contexts);

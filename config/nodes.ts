@@ -6,6 +6,8 @@
  * schema, so a key added there is read, typed, validated, declared in
  * Pulumi.yaml and documented in the README without a second edit.
  */
+// Checks and derived defaults see the inferred value of their object; `any` keeps their signatures short.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { closest } from "../providers/shared/rules/didYouMean";
 import { describeFailure, Rule } from "../providers/shared/rules/rule";
 import { show } from "../configReader";
