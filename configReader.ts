@@ -17,6 +17,9 @@ export class ConfigError extends Error {
     }
 }
 
+/** What the offline synth passes for a value encrypted in the stack file (it has no secrets provider). */
+export const ENCRYPTED_OFFLINE = "[secret: encrypted in the stack file]";
+
 export function show(value: unknown): string {
     if (value === undefined) {
         return "nothing";

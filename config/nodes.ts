@@ -10,7 +10,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { closest } from "../providers/shared/rules/didYouMean";
 import { describeFailure, Rule } from "../providers/shared/rules/rule";
-import { show } from "../configReader";
+import { ENCRYPTED_OFFLINE, show } from "../configReader";
 
 /** What derived defaults and cross-field checks may look at. */
 export interface Env {
@@ -175,9 +175,13 @@ class Walker {
 
     private leaf(node: Leaf<unknown>, raw: unknown, path: string, siblings: Record<string, unknown>): unknown {
         const fallback = node.default === undefined ? undefined : "value" in node.default ? node.default.value : node.default.compute(this.env, siblings, this.root);
+        if (node.secret && raw === ENCRYPTED_OFFLINE) {
+            // synth cannot decrypt `secure:` values; the program checks them under `pulumi preview`.
+            return node.finish ? node.finish(raw) : raw;
+        }
         if (raw === undefined || raw === null) {
             if (node.required) {
-                this.fail(path, `is required (${node.description})`);
+                this.fail(path, `is required (${node.description}); got nothing`);
             }
             return fallback === undefined || !node.finish ? fallback : node.finish(fallback);
         }
@@ -209,7 +213,8 @@ class Walker {
             if (!known.includes(key)) {
                 const suggestion = closest(key, known);
                 const where = path ? `${path}.${key}` : key;
-                this.fail(where, `unknown key${suggestion ? `; did you mean ${path ? `${path}.` : ""}${suggestion}?` : ""} (${path || "the project"} has ${known.filter((k) => !k.includes(":")).join(", ")})`);
+                const keys = known.filter((k) => !k.includes(":")).join(", ");
+                this.fail(where, `is not a key of ${path || "the project"} (its keys: ${keys}); got ${show(source[key])}${suggestion ? ` (did you mean ${path ? `${path}.` : ""}${suggestion}?)` : ""}`);
             }
         }
         const value: Record<string, unknown> = {};
