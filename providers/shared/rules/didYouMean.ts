@@ -25,10 +25,12 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate nearest to `value`, or undefined when none is close: at most
  * a third of the value's length in edits (at least one, at most four), so
- * "wieght" finds "weight" but "size" does not find "name".
+ * "wieght" finds "weight" but "size" does not find "name"; or else the one
+ * candidate that starts with the value ("upsert" finds "upsert-only").
  */
 export function closest(value: string, candidates: readonly string[]): string | undefined {
     const needle = value.toLowerCase();
+    const extensions = needle.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(needle) && c !== value) : [];
     const limit = Math.min(4, Math.max(1, Math.floor(needle.length / 3)));
     let best: string | undefined;
     let bestDistance = Infinity;
@@ -39,5 +41,5 @@ export function closest(value: string, candidates: readonly string[]): string | 
             bestDistance = distance;
         }
     }
-    return best;
+    return best ?? (extensions.length === 1 ? extensions[0] : undefined);
 }
