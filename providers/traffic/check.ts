@@ -8,33 +8,37 @@
  * During `pulumi preview` an input computed from another resource arrives as
  * the engine's unknown sentinel; such values are not judged.
  */
-import { isWeight, lastAppliedWeight, MAX_WEIGHT, nextAllowedWeight, PriorWeightState, stepAllowed } from "./weights";
+import { parseDuration } from "../shared/duration";
+import { isWeight, lastAppliedWeight, MAX_WEIGHT, MIN_WEIGHT, nextAllowedWeight, PriorWeightState, stepAllowed } from "./weights";
 import { CheckFailure, CheckOutcome, UNKNOWN } from "../shared/check";
-import { DNS_LABEL as NAMESPACE, DNS_SUBDOMAIN } from "../shared/rules/kubernetes";
-import {
-    BAKE_SECONDS,
-    bakeCoversInterval,
-    FORCE,
-    HEADER_NAME,
-    HEADER_VALUE,
-    HTTP_STATUS,
-    INTERVAL_SECONDS,
-    ISTIO_DURATION,
-    MAX_ERROR_RATE,
-    MAX_STEP,
-    PERCENT,
-    RETRY_ATTEMPTS,
-    RETRY_ON,
-    WEIGHT,
-} from "../shared/rules/traffic";
-
-export { RETRY_CONDITIONS } from "../shared/rules/traffic";
 
 export { UNKNOWN };
 export type { CheckFailure, CheckOutcome };
 
+/** Envoy `retry_on` conditions Istio accepts (plus 3-digit status codes). */
+export const RETRY_CONDITIONS: readonly string[] = [
+    "5xx",
+    "gateway-error",
+    "reset",
+    "reset-before-request",
+    "connect-failure",
+    "envoy-ratelimited",
+    "retriable-4xx",
+    "refused-stream",
+    "retriable-status-codes",
+    "retriable-headers",
+    "http3-post-connect-failure",
+    "cancelled",
+    "deadline-exceeded",
+    "internal",
+    "resource-exhausted",
+    "unavailable",
+];
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export interface PrometheusTarget {
@@ -109,8 +113,11 @@ class Failures {
 }
 
 const isInteger = (min: number, max: number) => (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+const isNumber = (min: number, max: number) => (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
+const isDuration = (v: unknown) => (parseDuration(v) ?? 0) >= 1;
 const isNonEmptyString = (v: unknown) => typeof v === "string" && v.trim().length > 0;
 const matches = (re: RegExp, maxLength: number) => (v: unknown) => typeof v === "string" && v.length <= maxLength && re.test(v);
+const DURATION_RULE = 'must be a duration of at least 1ms such as "250ms", "2s", "1m"';
 
 function lower(value: unknown): unknown {
     return typeof value === "string" && value !== UNKNOWN ? value.toLowerCase().replace(/\.$/, "") : value;
@@ -138,22 +145,32 @@ function checkRetries(f: Failures, retries: unknown): void {
     if (!f.object("retries", "resilience.retries", retries, true)) {
         return;
     }
-    f.expect("retries", "resilience.retries.attempts", retries.attempts, RETRY_ATTEMPTS.test, RETRY_ATTEMPTS.rule);
-    f.expect("retries", "resilience.retries.perTryTimeout", retries.perTryTimeout, ISTIO_DURATION.test, ISTIO_DURATION.rule);
-    f.expect("retries", "resilience.retries.retryOn", retries.retryOn, RETRY_ON.test, RETRY_ON.rule, true);
+    f.expect("retries", "resilience.retries.attempts", retries.attempts, isInteger(0, Number.MAX_SAFE_INTEGER), "must be an integer ≥ 0");
+    f.expect("retries", "resilience.retries.perTryTimeout", retries.perTryTimeout, isDuration, DURATION_RULE);
+    f.expect(
+        "retries",
+        "resilience.retries.retryOn",
+        retries.retryOn,
+        (v) =>
+            typeof v === "string" &&
+            v.split(",").every((c) => RETRY_CONDITIONS.includes(c.trim()) || /^[1-5]\d\d$/.test(c.trim())),
+        `must be a comma-separated list of ${RETRY_CONDITIONS.join(", ")} or HTTP status codes`,
+        true,
+    );
 }
 
 function checkFault(f: Failures, fault: unknown): void {
     if (!f.object("fault", "resilience.faultInjection", fault, true)) {
         return;
     }
+    const percentRule = "must be a number from 0 to 100 (percent of requests)";
     if (f.object("fault", "resilience.faultInjection.delay", fault.delay, true)) {
-        f.expect("fault", "resilience.faultInjection.delay.fixedDelay", fault.delay.fixedDelay, ISTIO_DURATION.test, ISTIO_DURATION.rule);
-        f.expect("fault", "resilience.faultInjection.delay.percent", fault.delay.percent, PERCENT.test, PERCENT.rule);
+        f.expect("fault", "resilience.faultInjection.delay.fixedDelay", fault.delay.fixedDelay, isDuration, DURATION_RULE);
+        f.expect("fault", "resilience.faultInjection.delay.percent", fault.delay.percent, isNumber(0, 100), percentRule);
     }
     if (f.object("fault", "resilience.faultInjection.abort", fault.abort, true)) {
-        f.expect("fault", "resilience.faultInjection.abort.httpStatus", fault.abort.httpStatus, HTTP_STATUS.test, HTTP_STATUS.rule);
-        f.expect("fault", "resilience.faultInjection.abort.percent", fault.abort.percent, PERCENT.test, PERCENT.rule);
+        f.expect("fault", "resilience.faultInjection.abort.httpStatus", fault.abort.httpStatus, isInteger(200, 599), "must be an HTTP status code from 200 to 599");
+        f.expect("fault", "resilience.faultInjection.abort.percent", fault.abort.percent, isNumber(0, 100), percentRule);
     }
 }
 
@@ -165,13 +182,12 @@ function checkAnalysis(f: Failures, analysis: unknown): void {
     f.expect("analysis", key("prometheus"), analysis.prometheus, (v) => parsePrometheusTarget(v) !== undefined,
         'must be "namespace/service:port" (DNS labels; port 1..65535 or a port name)');
     f.expect("analysis", key("query"), analysis.query, isNonEmptyString, "must be a non-empty PromQL query returning the canary's error rate (0..1)");
-    f.expect("analysis", key("maxErrorRate"), analysis.maxErrorRate, MAX_ERROR_RATE.test, MAX_ERROR_RATE.rule);
-    f.expect("analysis", key("intervalSeconds"), analysis.intervalSeconds, INTERVAL_SECONDS.test, INTERVAL_SECONDS.rule);
-    f.expect("analysis", key("bakeSeconds"), analysis.bakeSeconds, BAKE_SECONDS.test, BAKE_SECONDS.rule);
+    f.expect("analysis", key("maxErrorRate"), analysis.maxErrorRate, isNumber(0, 1), "must be a number from 0 to 1");
+    f.expect("analysis", key("intervalSeconds"), analysis.intervalSeconds, isInteger(1, 3600), "must be an integer from 1 to 3600");
+    f.expect("analysis", key("bakeSeconds"), analysis.bakeSeconds, isInteger(1, 86_400), "must be an integer from 1 to 86400");
     const { bakeSeconds, intervalSeconds } = analysis;
-    const shortBake = BAKE_SECONDS.test(bakeSeconds) && INTERVAL_SECONDS.test(intervalSeconds) ? bakeCoversInterval(bakeSeconds as number, intervalSeconds as number) : undefined;
-    if (shortBake) {
-        f.add("analysis", key("bakeSeconds"), shortBake, bakeSeconds);
+    if (isInteger(1, 86_400)(bakeSeconds) && isInteger(1, 3600)(intervalSeconds) && (bakeSeconds as number) < (intervalSeconds as number)) {
+        f.add("analysis", key("bakeSeconds"), `must be at least canary.analysis.intervalSeconds (${intervalSeconds as number})`, bakeSeconds);
     }
 }
 
@@ -180,10 +196,10 @@ function checkStep(f: Failures, olds: PriorWeightState | undefined, news: Record
     const maxStep = news.maxStep ?? MAX_WEIGHT;
     const force = news.force ?? false;
     const previous = lastAppliedWeight(olds);
-    if (!isWeight(next) || !MAX_STEP.test(maxStep) || !FORCE.test(force) || previous === undefined) {
+    if (!isWeight(next) || !isInteger(1, MAX_WEIGHT)(maxStep) || typeof force !== "boolean" || previous === undefined) {
         return;
     }
-    const rule = { maxStep: maxStep as number, force: force as boolean };
+    const rule = { maxStep: maxStep as number, force };
     if (!stepAllowed(previous, next, rule)) {
         const allowed = nextAllowedWeight(previous, next, rule.maxStep);
         f.add(
@@ -208,8 +224,8 @@ export function checkTrafficSplit(olds: PriorWeightState | undefined, news: Reco
     if (news.kubeconfig !== UNKNOWN && !isNonEmptyString(news.kubeconfig)) {
         f.list.push({ property: "kubeconfig", reason: `kubeconfig: must be a non-empty kubeconfig (YAML or JSON); got ${news.kubeconfig === "" ? "an empty string" : typeof news.kubeconfig}` });
     }
-    f.expect("namespace", "namespace", news.namespace, NAMESPACE.test, NAMESPACE.rule);
-    f.expect("name", "name", news.name, DNS_SUBDOMAIN.test, DNS_SUBDOMAIN.rule);
+    f.expect("namespace", "namespace", news.namespace, matches(DNS_LABEL, 63), "must be a DNS-1123 label (lower-case letters, digits, '-', at most 63)");
+    f.expect("name", "name", news.name, matches(DNS_SUBDOMAIN, 253), "must be a DNS-1123 subdomain (lower-case letters, digits, '-', '.', at most 253)");
 
     inputs.hosts = Array.isArray(news.hosts) ? news.hosts.map(lower) : news.hosts;
     checkHosts(f, "hosts", inputs.hosts, false, matches(HOST, 253), 'must be a DNS name, optionally with a leading "*." wildcard');
@@ -224,20 +240,21 @@ export function checkTrafficSplit(olds: PriorWeightState | undefined, news: Reco
         f.add("canarySubset", "canarySubset", "must differ from stableSubset", news.canarySubset ?? "canary");
     }
 
-    f.expect("canaryWeight", "canary.weight", news.canaryWeight, WEIGHT.test, WEIGHT.rule);
-    f.expect("maxStep", "canary.maxStep", news.maxStep, MAX_STEP.test, MAX_STEP.rule, true);
-    f.expect("force", "canary.force", news.force, FORCE.test, FORCE.rule, true);
+    f.expect("canaryWeight", "canary.weight", news.canaryWeight, isWeight, `must be an integer from ${MIN_WEIGHT} to ${MAX_WEIGHT} (the stable subset gets ${MAX_WEIGHT} - weight)`);
+    f.expect("maxStep", "canary.maxStep", news.maxStep, isInteger(1, MAX_WEIGHT), `must be an integer from 1 to ${MAX_WEIGHT}`, true);
+    f.expect("force", "canary.force", news.force, (v) => typeof v === "boolean", "must be true or false", true);
 
     if (f.object("canaryHeader", "canary.header", news.canaryHeader, true)) {
         const header = news.canaryHeader;
         const name = lower(header.name);
         inputs.canaryHeader = { ...header, name };
-        f.expect("canaryHeader", "canary.header.name", name, HEADER_NAME.test, HEADER_NAME.rule);
-        f.expect("canaryHeader", "canary.header.value", header.value, HEADER_VALUE.test, HEADER_VALUE.rule);
+        f.expect("canaryHeader", "canary.header.name", name, matches(HEADER_NAME, 256), "must be an HTTP header name (letters, digits, -, _ …)");
+        f.expect("canaryHeader", "canary.header.value", header.value, (v) => typeof v === "string" && v.length > 0 && ![...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127),
+            "must be a non-empty header value without control characters");
     }
 
     checkRetries(f, news.retries);
-    f.expect("timeout", "resilience.timeout", news.timeout, ISTIO_DURATION.test, ISTIO_DURATION.rule, true);
+    f.expect("timeout", "resilience.timeout", news.timeout, isDuration, DURATION_RULE, true);
     checkFault(f, news.fault);
     checkAnalysis(f, news.analysis);
     checkStep(f, olds, news);

@@ -228,9 +228,12 @@ describe("config: strictness and formats", () => {
         ];
         for (const [key, toConfig, toInputs, values] of pairs) {
             for (const value of values) {
-                const configOk = problems(toConfig(value)).length === 0;
-                const checkOk = checkTrafficSplit({}, { ...validSplit, ...toInputs(value) }).failures.length === 0;
-                assert.strictEqual(configOk, checkOk, `${key} = ${JSON.stringify(value)}: config ${configOk ? "accepts" : "rejects"}, TrafficSplit check ${checkOk ? "accepts" : "rejects"}`);
+                const configProblems = problems(toConfig(value));
+                const checkFailures = checkTrafficSplit({}, { ...validSplit, ...toInputs(value) }).failures;
+                const what = `${key} = ${JSON.stringify(value)}: config ${configProblems.length === 0 ? "accepts" : "rejects"}, TrafficSplit check ${checkFailures.length === 0 ? "accepts" : "rejects"}`;
+                assert.strictEqual(configProblems.length, checkFailures.length, what);
+                // The same words: config's message is the check's, plus a hint in parentheses at most.
+                configProblems.forEach((p, i) => assert.ok(p.startsWith(checkFailures[i].reason.replace(/; got .*$/, "")), `${p}\n${checkFailures[i].reason}`));
             }
         }
         for (const [field, values] of [["ownerId", ["eim-dev", "", "a,b", "a b"]], ["txtPrefix", ["", "ext-", "%{record_type}-", ".x", "a..b", "UP"]], ["zoneId", ["Z0123456789ABCDEFGHIJ", "/hostedzone/z123", "zone-1"]]] as const) {

@@ -1,8 +1,9 @@
 /**
  * A validation rule as data (pure): what a valid value is, a test, and an
- * optional hint for a bad value. The stack config layer (config/) and the
- * dynamic providers' `check` use the same Rule objects for the fields they
- * share, so a value passes both or fails both, with the same words.
+ * optional hint for a bad value. The stack config layer (config/) and
+ * Route53RecordSync's `check` use the same rule functions for the fields they
+ * share; TrafficSplit's check states the same rules inline (see traffic.ts),
+ * held equal by tests, so a value passes both or fails both, with the same words.
  *
  * Providers are serialized into the state by Pulumi's closure serializer:
  * rules are plain object literals with arrow functions (no classes, no

@@ -227,7 +227,7 @@ describe("operate: security claims (SECURITY.md)", () => {
         });
 
         it("the kubeconfig is secret in every resource, component output and stack output that carries it", async () => {
-            const kubeconfig = "apiVersion: v1\nkind: Config\nusers: [{name: ci, user: {token: secret-check}}]\n";
+            const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://10.0.0.1'}}]\ncontexts: [{name: c, context: {cluster: c, user: ci}}]\ncurrent-context: c\nusers: [{name: ci, user: {token: secret-check}}]\n";
             const config = { ...devConfig(), cluster: { ...(devConfig().cluster as object), kubeconfig } };
             const { resources } = await evaluateProgram(program, { stack: "dev", config, secretKeys: ["cluster"] });
             const carriers = resources.filter((r) => JSON.stringify(r.props).includes("secret-check"));
