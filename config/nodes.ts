@@ -9,7 +9,7 @@
 // Checks and derived defaults see the inferred value of their object; `any` keeps their signatures short.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { closest } from "../providers/shared/rules/didYouMean";
-import { describeFailure, Rule } from "../providers/shared/rules/rule";
+import { BOOLEAN, describeFailure, Rule } from "../providers/shared/rules/rule";
 import { ENCRYPTED_OFFLINE, show } from "../configReader";
 
 /** What derived defaults and cross-field checks may look at. */
@@ -102,7 +102,7 @@ export const text = (o: LeafOptions<string>): Leaf<string> => leaf("string", o, 
 export const optionalText = (o: LeafOptions<string>): Leaf<string | undefined> => leaf("string", o, false);
 export const integer = (o: LeafOptions<number> & { rule: Rule; default: number | Derived<number> }): Leaf<number> => leaf("integer", o, false);
 export const decimal = (o: LeafOptions<number> & { rule: Rule; default: number }): Leaf<number> => leaf("number", o, false);
-export const flag = (o: LeafOptions<boolean> & { default: boolean | Derived<boolean> }): Leaf<boolean> => leaf("boolean", o, false);
+export const flag = (o: LeafOptions<boolean> & { default: boolean | Derived<boolean> }): Leaf<boolean> => leaf("boolean", { rule: BOOLEAN, ...o }, false);
 
 /** One of a fixed set of strings. */
 export function choice<const T extends string>(allowed: readonly T[], o: LeafOptions<T> & { default: T; rule: Rule }): Leaf<T> {

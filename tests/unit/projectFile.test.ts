@@ -81,7 +81,7 @@ describe("README config reference", () => {
         }
         for (const row of leaves) {
             assert.ok(row.default !== "", `${row.key} has a default (or says required/unset)`);
-            assert.ok(row.rule !== "" || row.type === "boolean", `${row.key} states its rule`);
+            assert.ok(row.rule !== "", `${row.key} states its rule`);
         }
     });
 });

@@ -5,7 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { projectRoot } from "../../synth/stackFiles";
-import { redact } from "../../synth/output";
+import * as k8s from "@pulumi/kubernetes";
+import { redact, writeSynthOutput } from "../../synth/output";
+import { runUnderMocks } from "../../synth/mockCloud";
 
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/synth.ts", ...args], {
@@ -168,5 +170,24 @@ describe("offline synth", function () {
             const value = filter.spec.configPatches[0].patch.value.typed_config.value;
             assert.deepStrictEqual(value.token_bucket, { max_tokens: 100, tokens_per_fill: 50, fill_interval: "1s" });
         });
+    });
+});
+
+describe("offline synth: one Kubernetes object per identity", () => {
+    it("fails naming both resources when two declare the same object, and writes nothing", async () => {
+        const run = await runUnderMocks(() => {
+            new k8s.core.v1.Namespace("first", { metadata: { name: "istio-ingress" } });
+            new k8s.core.v1.Namespace("second", { metadata: { name: "istio-ingress" } });
+            new k8s.core.v1.ConfigMap("same-name-other-kind", { metadata: { name: "istio-ingress", namespace: "demo" } });
+        }, { config: {} });
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "eim-dup-"));
+        fs.rmSync(out, { recursive: true });
+        assert.throws(
+            () => writeSynthOutput(run, out),
+            (e: Error) =>
+                e.message.includes('Namespace.core istio-ingress is declared by both kubernetes:core/v1:Namespace "first" and kubernetes:core/v1:Namespace "second"') &&
+                !e.message.includes("same-name-other-kind"),
+        );
+        assert.strictEqual(fs.existsSync(out), false, "nothing written");
     });
 });
