@@ -13,9 +13,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { subnetLayout } from "../components/subnets";
-import { integerRule, oneOfRule } from "../providers/shared/rules/rule";
+import { integerRule, oneOfRule, Rule } from "../providers/shared/rules/rule";
 import { OWNER_ID, POLICY, TXT_PREFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
 import * as traffic from "../providers/shared/rules/traffic";
+import * as fromCheck from "./providerRules";
 import { POLICIES } from "../providers/dns/types";
 import {
     ACM_CERTIFICATE_ARN,
@@ -162,15 +163,15 @@ const app = group(
 
 const canary = group(
     {
-        weight: integer({ description: "percent of traffic to the canary", rule: traffic.WEIGHT, default: 0 }),
-        maxStep: integer({ description: "largest weight change per update", rule: traffic.MAX_STEP, default: 100 }),
+        weight: integer({ description: "percent of traffic to the canary", rule: fromCheck.WEIGHT, default: 0 }),
+        maxStep: integer({ description: "largest weight change per update", rule: fromCheck.MAX_STEP, default: 100 }),
         force: flag({ description: "allow one step larger than maxStep", default: false }),
         header: mapped(
             group(
                 {
                     enabled: flag({ description: "route requests with the header to the canary", default: true }),
-                    name: text({ description: "header name", rule: traffic.HEADER_NAME, default: "x-canary" }),
-                    value: text({ description: "header value", rule: traffic.HEADER_VALUE, default: "always" }),
+                    name: text({ description: "header name", rule: fromCheck.HEADER_NAME, default: "x-canary" }),
+                    value: text({ description: "header value", rule: fromCheck.HEADER_VALUE, default: "always" }),
                 },
                 { description: "requests with this header always reach the canary" },
             ),
@@ -179,9 +180,9 @@ const canary = group(
         analysis: optionalGroup(
             {
                 query: text({ description: "PromQL returning the canary's error rate (0..1); empty = Istio's request metrics", rule: PROMQL_OR_EMPTY, default: "" }),
-                maxErrorRate: decimal({ description: "largest tolerated error rate", rule: traffic.MAX_ERROR_RATE, default: 0.05 }),
-                bakeSeconds: integer({ description: "how long a raised weight must stay healthy", rule: traffic.BAKE_SECONDS, default: 300 }),
-                intervalSeconds: integer({ description: "seconds between measurements", rule: traffic.INTERVAL_SECONDS, default: 30 }),
+                maxErrorRate: decimal({ description: "largest tolerated error rate", rule: fromCheck.MAX_ERROR_RATE, default: 0.05 }),
+                bakeSeconds: integer({ description: "how long a raised weight must stay healthy", rule: fromCheck.BAKE_SECONDS, default: 300 }),
+                intervalSeconds: integer({ description: "seconds between measurements", rule: fromCheck.INTERVAL_SECONDS, default: 30 }),
             },
             {
                 description: "metric gate after a raise, with automatic rollback (needs mesh.prometheus.enabled)",
@@ -199,8 +200,8 @@ const canary = group(
     { description: "canary traffic shifting (TrafficSplit)" },
 );
 
-const duration = (rule: typeof traffic.ISTIO_DURATION, fallback: string, description: string) => text({ description, rule, default: fallback });
-const percent = (description: string) => decimal({ description, rule: traffic.PERCENT, default: 0 });
+const duration = (rule: Rule, fallback: string, description: string) => text({ description, rule, default: fallback });
+const percent = (rule: Rule, description: string) => decimal({ description, rule, default: 0 });
 
 const resilience = group(
     {
@@ -218,21 +219,21 @@ const resilience = group(
         ),
         retries: group(
             {
-                attempts: integer({ description: "retries per request (0 = off)", rule: traffic.RETRY_ATTEMPTS, default: 2 }),
-                perTryTimeout: duration(traffic.ISTIO_DURATION, "2s", "timeout per attempt"),
-                retryOn: text({ description: "Envoy retry conditions", rule: traffic.RETRY_ON, default: "gateway-error,connect-failure,refused-stream" }),
+                attempts: integer({ description: "retries per request (0 = off)", rule: fromCheck.RETRY_ATTEMPTS, default: 2 }),
+                perTryTimeout: duration(fromCheck.PER_TRY_TIMEOUT, "2s", "timeout per attempt"),
+                retryOn: text({ description: "Envoy retry conditions", rule: fromCheck.RETRY_ON, default: "gateway-error,connect-failure,refused-stream" }),
             },
             { description: "VirtualService retries" },
         ),
-        timeout: duration(traffic.ISTIO_DURATION, "10s", "whole-request timeout"),
+        timeout: duration(fromCheck.TIMEOUT, "10s", "whole-request timeout"),
         faultInjection: group(
             {
                 delay: optionalGroup(
-                    { fixedDelay: duration(traffic.ISTIO_DURATION, "1s", "injected delay"), percent: percent("percent of requests delayed") },
+                    { fixedDelay: duration(fromCheck.FIXED_DELAY, "1s", "injected delay"), percent: percent(fromCheck.DELAY_PERCENT, "percent of requests delayed") },
                     { description: "fault injection: delay" },
                 ),
                 abort: optionalGroup(
-                    { httpStatus: integer({ description: "status of aborted requests", rule: traffic.HTTP_STATUS, default: 503 }), percent: percent("percent of requests aborted") },
+                    { httpStatus: integer({ description: "status of aborted requests", rule: fromCheck.ABORT_STATUS, default: 503 }), percent: percent(fromCheck.ABORT_PERCENT, "percent of requests aborted") },
                     { description: "fault injection: abort" },
                 ),
             },

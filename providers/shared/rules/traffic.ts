@@ -1,18 +1,21 @@
 /**
- * Rules for the canary and resilience fields (pure): the stack config
- * (`canary.*`, `resilience.*`) applies them, with the same words and bounds
- * as TrafficSplit's `check` (providers/traffic/check.ts). Durations follow
- * Istio 1.27's CRD validation (`duration(self) >= duration('1ms')` on
- * VirtualService timeout, retries.perTryTimeout, fault.delay.fixedDelay and
- * DestinationRule outlierDetection.interval / baseEjectionTime).
+ * Rules for the canary and resilience fields (pure), in the words of
+ * TrafficSplit's `check` (providers/traffic/check.ts). The stack config
+ * derives its verdict for every field it hands to TrafficSplit from `check`
+ * itself (config/providerRules.ts) and takes the wording and hints from here;
+ * the DestinationRule durations and the rate-limit fill interval, which no
+ * provider checks, use these rules directly. Durations follow Istio 1.27's
+ * CRD validation (`duration(self) >= duration('1ms')` on VirtualService
+ * timeout, retries.perTryTimeout, fault.delay.fixedDelay and DestinationRule
+ * outlierDetection.interval / baseEjectionTime).
  *
  * check.ts keeps its rules inline rather than importing these: every
  * module-level function a dynamic provider captures is serialized into its
  * `__provider` (about 250 bytes of wrapper each), and a partial create sends
  * `__provider` back in a gRPC trailer that Node's HTTP/2 client (the test
  * host's) caps at 64 KiB; the TrafficSplit provider sits at that cap.
- * tests/unit/config.test.ts feeds config and check the same values and
- * requires the same verdict and the same message.
+ * tests/unit/config.test.ts requires config and check to give the same
+ * verdict in the same words.
  */
 import { parseDuration } from "../duration";
 import { closest } from "./didYouMean";
