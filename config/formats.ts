@@ -10,6 +10,7 @@ import * as yaml from "js-yaml";
 import { REGION_ALIAS_ZONES } from "../providers/dns/aliasZones";
 import { didYouMean, patternRule, Rule } from "../providers/shared/rules/rule";
 import { GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from "../components/mesh/istio";
+import { NAMESPACE } from "./providerRules";
 
 // ---- IPv4 CIDR -------------------------------------------------------------
 
@@ -181,9 +182,10 @@ export const KUBECONFIG: Rule = {
 /** Namespaces the app must not share: Kubernetes' own and the mesh's. */
 export const RESERVED_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", ISTIO_NAMESPACE, GATEWAY_NAMESPACE];
 
+/** The app's namespace: what TrafficSplit's check takes (`namespace`), minus the reserved ones. */
 export const APP_NAMESPACE: Rule = {
-    rule: `must be a DNS-1123 label (lower-case letters, digits, '-', at most 63) other than ${RESERVED_NAMESPACES.join(", ")}`,
-    test: (v) => typeof v === "string" && v.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) && !RESERVED_NAMESPACES.includes(v),
+    rule: `${NAMESPACE.rule} other than ${RESERVED_NAMESPACES.join(", ")}`,
+    test: (v) => NAMESPACE.test(v) && !RESERVED_NAMESPACES.includes(v as string),
     hint: (v) => (typeof v === "string" && RESERVED_NAMESPACES.includes(v) ? "the app namespace gets sidecar injection and a STRICT PeerAuthentication" : undefined),
 };
 

@@ -7,6 +7,7 @@
  */
 import { checkTrafficSplit } from "../providers/traffic/check";
 import * as traffic from "../providers/shared/rules/traffic";
+import { DNS_LABEL } from "../providers/shared/rules/kubernetes";
 import { Rule } from "../providers/shared/rules/rule";
 
 /** A TrafficSplit input that passes check; each rule varies one field of it. */
@@ -48,3 +49,6 @@ export const FIXED_DELAY = viaCheck("resilience.faultInjection.delay.fixedDelay"
 export const DELAY_PERCENT = viaCheck("resilience.faultInjection.delay.percent", (v) => ({ fault: { delay: { fixedDelay: "1s", percent: v } } }), traffic.PERCENT);
 export const ABORT_STATUS = viaCheck("resilience.faultInjection.abort.httpStatus", (v) => ({ fault: { abort: { httpStatus: v, percent: 1 } } }), traffic.HTTP_STATUS);
 export const ABORT_PERCENT = viaCheck("resilience.faultInjection.abort.percent", (v) => ({ fault: { abort: { httpStatus: 503, percent: v } } }), traffic.PERCENT);
+
+/** The VirtualService's namespace, as check takes it. */
+export const NAMESPACE = viaCheck("namespace", (v) => ({ namespace: v }), DNS_LABEL);
