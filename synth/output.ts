@@ -130,8 +130,15 @@ export function writeSynthOutput(run: ProgramRun, outDir: string): SynthSummary 
     const write = (file: string, value: unknown) =>
         fs.writeFileSync(file, file.endsWith(".json") ? `${JSON.stringify(value, null, 2)}\n` : yaml.dump(value, { noRefs: true, lineWidth: 120 }));
 
+    const files = new Set<string>();
     for (const { manifest } of objects) {
-        write(path.join(manifestDir, fileName(manifest.kind, manifest.metadata.namespace, manifest.metadata.name)), redact(manifest, secrets));
+        // Same kind and name in two API groups (an Istio and a Gateway API Gateway): the group tells the files apart.
+        let file = fileName(manifest.kind, manifest.metadata.namespace, manifest.metadata.name);
+        if (files.has(file)) {
+            file = fileName(identityOf(manifest).split(" ")[0], manifest.metadata.namespace, manifest.metadata.name);
+        }
+        files.add(file);
+        write(path.join(manifestDir, file), redact(manifest, secrets));
     }
     let helmReleases = 0;
     for (const r of run.resources) {
