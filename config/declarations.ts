@@ -58,7 +58,8 @@ function leafDefault(leaf: Leaf<unknown>): string {
         return leaf.required ? "required" : "unset";
     }
     if ("derived" in leaf.default) {
-        return `\`${leaf.default.derived}\``;
+        // Placeholders such as <stack> go in code spans, where Markdown shows them as written.
+        return leaf.default.derived.includes("<") ? `\`${leaf.default.derived}\`` : leaf.default.derived;
     }
     return `\`${JSON.stringify(leaf.default.value)}\``;
 }
