@@ -114,6 +114,7 @@ const good: Array<[string, Patch]> = [
     ["a canary raised with force", { canary: { weight: 60, force: true } }],
     ["HTTPS with a certificate of the stack's region", { ingress: { certificateArn: arn("ap-northeast-2"), sslRedirect: true } }],
     ["an existing cluster from a kubeconfig", { cluster: { kubeconfig } }],
+    ["a kubeconfig encrypted in the stack file (synth cannot decrypt it; its format is checked under preview)", { cluster: { kubeconfig: { secure: "v1:bm9uY2U=:Y2lwaGVydGV4dA==" } } }],
     ["a time zone alias and a small VPC over 6 AZs", { kubeOpsView: { timezone: "US/Pacific" }, cluster: { vpcCidr: "192.168.4.0/24", availabilityZoneCount: 6 } }],
     ["another region, instance type and Graviton", { "aws:region": "us-east-1", cluster: { nodeInstanceType: "m7g.xlarge" } }],
     ["a pinned zone id as the console shows it, and a typed TXT prefix", { dns: { zoneId: "/hostedzone/Z0123456789ABCDEFGHIJ", txtPrefix: "%{record_type}-ext." } }],

@@ -152,6 +152,18 @@ describe("offline synth --state (pulumi stack export)", function () {
         assert.doesNotMatch(stdout, /not checked without --state/);
     });
 
+    it("refuses a state that is not an export of this project, without a trace", async () => {
+        const other = path.join(tmp, "other.json");
+        fs.writeFileSync(other, JSON.stringify(exportedState(1)).replace(/::eks-ingress-mesh::/g, "::other-project::"));
+        const err: string[] = [];
+        const result = await runSynth({ stack: "dev", statePath: other, outDir: path.join(tmp, "other"), print: () => undefined, printError: (l) => err.push(l) });
+        assert.strictEqual(result.exitCode, 1);
+        assert.match(err.join("\n"), /^error: .*other\.json: is a state of project other-project, not eks-ingress-mesh$/);
+        const missing = await runSynth({ stack: "dev", statePath: path.join(tmp, "nope.json"), print: () => undefined, printError: (l) => err.push(l) });
+        assert.strictEqual(missing.exitCode, 1);
+        assert.match(err.join("\n"), /nope\.json: no such file \(write one with `pulumi stack export --file/);
+    });
+
     it("without --state says which state-dependent rules it did not check", async () => {
         const out: string[] = [];
         const result = await runSynth({ stack: "dev", outDir: path.join(tmp, "plain"), print: (l) => out.push(l), printError: () => undefined });
