@@ -35,8 +35,8 @@ export type ScalarType = "string" | "integer" | "number" | "boolean";
 
 interface NodeBase<T> {
     readonly description: string;
-    /** Phantom: the value type this node reads to. */
-    readonly __type?: T;
+    /** Phantom: the value type this node reads to (boxed, so an optional value keeps its `undefined`). */
+    readonly __type?: readonly [T];
 }
 
 export interface Leaf<T> extends NodeBase<T> {
@@ -110,7 +110,12 @@ export function choice<const T extends string>(allowed: readonly T[], o: LeafOpt
 }
 
 type Fields = Record<string, Node<unknown>>;
-type Shape<F extends Fields> = { readonly [K in keyof F]: Infer<F[K]> };
+/** Fields that may be left unset (their type admits undefined) are optional properties, as in a hand-written interface. */
+type UnsetKeys<F extends Fields> = { [K in keyof F]: undefined extends Infer<F[K]> ? K : never }[keyof F];
+type Flat<T> = { [K in keyof T]: T[K] };
+type Shape<F extends Fields> = Flat<
+    { readonly [K in Exclude<keyof F, UnsetKeys<F>>]: Infer<F[K]> } & { readonly [K in UnsetKeys<F>]?: Infer<F[K]> }
+>;
 
 export function group<F extends Fields>(fields: F, o: { description: string; checks?: Check[] }): Group<Shape<F>> {
     return { kind: "group", fields, optional: false, checks: o.checks ?? [], description: o.description };
