@@ -31,7 +31,7 @@ export function derived<T>(description: string, compute: (env: Env, siblings: Re
     return { derived: description, compute };
 }
 
-export type ScalarType = "string" | "integer" | "number" | "boolean";
+export type ScalarType = "string" | "integer" | "number" | "boolean" | "list";
 
 interface NodeBase<T> {
     readonly description: string;
@@ -102,6 +102,8 @@ export const text = (o: LeafOptions<string>): Leaf<string> => leaf("string", o, 
 export const optionalText = (o: LeafOptions<string>): Leaf<string | undefined> => leaf("string", o, false);
 export const integer = (o: LeafOptions<number> & { rule: Rule; default: number | Derived<number> }): Leaf<number> => leaf("integer", o, false);
 export const decimal = (o: LeafOptions<number> & { rule: Rule; default: number }): Leaf<number> => leaf("number", o, false);
+/** A list whose items the rule checks; default empty. */
+export const list = <T>(o: LeafOptions<T[]> & { rule: Rule }): Leaf<T[]> => leaf("list", { default: [], ...o }, false);
 export const flag = (o: LeafOptions<boolean> & { default: boolean | Derived<boolean> }): Leaf<boolean> => leaf("boolean", { rule: BOOLEAN, ...o }, false);
 
 /** One of a fixed set of strings. */
@@ -154,6 +156,8 @@ function coerce(type: ScalarType, raw: unknown): { ok: true; value: unknown } | 
             // `pulumi config set` writes top-level scalars as strings.
             if (raw === "true" || raw === "false") return { ok: true, value: raw === "true" };
             return typeof raw === "boolean" ? { ok: true, value: raw } : { ok: false, rule: "must be true or false" };
+        case "list":
+            return Array.isArray(raw) ? { ok: true, value: raw } : { ok: false, rule: "must be a list" };
         default: {
             const parsed = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
             return typeof parsed === "number" && Number.isFinite(parsed) ? { ok: true, value: parsed } : { ok: false, rule: `must be ${type === "integer" ? "an integer" : "a number"}` };

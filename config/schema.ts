@@ -18,6 +18,7 @@ import { OWNER_ID, POLICY, TXT_PREFIX, ZONE_ID, normalizeZoneId } from "../provi
 import * as traffic from "../providers/shared/rules/traffic";
 import * as fromCheck from "./providerRules";
 import { POLICIES } from "../providers/dns/types";
+import { STATIC_RECORDS, StaticRecord, staticRecordsProblem } from "./dnsRecords";
 import {
     ACM_CERTIFICATE_ARN,
     acmArnRegion,
@@ -38,7 +39,7 @@ import {
     TIME_ZONE,
     VPC_CIDR,
 } from "./formats";
-import { choice, decimal, derived, flag, group, integer, mapped, optionalGroup, optionalText, text } from "./nodes";
+import { choice, decimal, derived, flag, group, integer, list, mapped, optionalGroup, optionalText, text } from "./nodes";
 
 /** A hostname inside the domain: `<label>.<domain>` by default. */
 function hostnameIn(label: string, description: string) {
@@ -116,6 +117,7 @@ const dns = group(
         policy: choice(POLICIES, { description: "sync | upsert-only (never delete) | create-only (never change existing records)", rule: POLICY, default: "sync" }),
         zoneId: mapped(optionalText({ description: "pins the hosted zone (skips the lookup by domain)", rule: ZONE_ID }), (z) => (z === undefined ? undefined : normalizeZoneId(z))),
         txtPrefix: text({ description: "prefix of the TXT marker names (ExternalDNS --txt-prefix)", rule: TXT_PREFIX, default: "" }),
+        records: list<StaticRecord>({ description: "static records (A, AAAA, CNAME, TXT), owned like the rest, e.g. a domain-verification TXT", rule: STATIC_RECORDS }),
     },
     { description: "Route53 record sync (ExternalDNS-compatible TXT registry)" },
 );
@@ -251,11 +253,14 @@ const resilience = group(
     { description: "Istio resilience policies" },
 );
 
+export const KUBE_OPS_VIEW_EXPOSE = ["ingress", "service"] as const;
+
 const kubeOpsView = group(
     {
         enabled: flag({ description: "install kube-ops-view", default: true }),
         hostname: hostnameIn("kubeopsview", "public hostname of kube-ops-view"),
         timezone: text({ description: "TZ of the kube-ops-view pod", rule: TIME_ZONE, default: "UTC" }),
+        expose: choice(KUBE_OPS_VIEW_EXPOSE, { description: "ingress: on the shared ALB | service: its own NLB (LoadBalancer Service, IP targets, port 8080)", rule: oneOfRule(KUBE_OPS_VIEW_EXPOSE), default: "ingress" }),
     },
     { description: "kube-ops-view dashboard" },
 );
@@ -290,6 +295,7 @@ export const schema = group(
                     insideDomain(c.kubeOpsView.hostname, c.domain) ??
                     (c.kubeOpsView.enabled && c.kubeOpsView.hostname === c.app.hostname ? "must differ from app.hostname" : undefined),
             },
+            { key: "dns.records", rule: "accepted by Route53RecordSync's check in the domain", uses: ["dns.records", "domain"], test: (c) => staticRecordsProblem(c.dns.records, c.domain) },
             {
                 key: "canary.analysis",
                 rule: "needs mesh.prometheus.enabled",
