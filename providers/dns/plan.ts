@@ -204,6 +204,8 @@ export function planChanges(input: PlanInput): Plan {
         for (const mName of wanted) ensureMarker(d, mName, labels);
         if (deletes) {
             for (const stale of ourTypedMarkers(zone, d.name, d.type, registries)) {
+                // a cname- marker beside a live CNAME is that CNAME's marker, not an alias A's legacy one
+                if (stale.kind === "cname" && zone.get(d.name, "CNAME").length > 0) continue;
                 if (!wanted.includes(stale.name)) set.add(d.name, "DELETE", asListed(stale.rrset), stale.name);
             }
         }

@@ -97,14 +97,19 @@ function conflictMessage(zone: ResolvedZone, owner: string, conflicts: readonly 
 
 const NO_CHANGES: ChangeCounts = { create: 0, upsert: 0, delete: 0 };
 
-/** Why a run stopped early, and whether anything may have been written before. */
-class SyncFailure extends Error {
-    constructor(
-        message: string,
-        readonly mayHaveChanged: boolean,
-    ) {
-        super(message);
-    }
+/**
+ * Why a run stopped early, and whether anything may have been written before. A plain Error with
+ * a flag, not a subclass: Pulumi's closure serializer turns `super(message)` into a call that
+ * leaves an Error subclass without its message.
+ */
+type SyncFailure = Error & { readonly syncFailure: true; readonly mayHaveChanged: boolean };
+
+function syncFailure(message: string, mayHaveChanged: boolean): SyncFailure {
+    return Object.assign(new Error(message), { syncFailure: true as const, mayHaveChanged });
+}
+
+function isSyncFailure(err: unknown): err is SyncFailure {
+    return err instanceof Error && (err as Partial<SyncFailure>).syncFailure === true;
 }
 
 interface Applied {
@@ -136,7 +141,7 @@ async function applyPlan(api: Route53Api, zone: ResolvedZone, plan: Plan, owner:
             if (mayHaveBeenApplied(err) || (err as { code?: string }).code === "InvalidChangeBatch") {
                 return { changeIds, sent: i + 1, replanAfter: failure };
             }
-            throw new SyncFailure(failure.message, i > 0 || mayHaveApplied(err));
+            throw syncFailure(failure.message, i > 0 || mayHaveApplied(err));
         }
     }
     return { changeIds, sent: batches.length };
@@ -182,17 +187,17 @@ async function converge(
             });
             if (round === 1) counts = plan.counts;
             if (plan.conflicts.length > 0) {
-                throw new SyncFailure(conflictMessage(ctx.zone, ctx.owner, plan.conflicts, changeIds.length), sent > 0);
+                throw syncFailure(conflictMessage(ctx.zone, ctx.owner, plan.conflicts, changeIds.length), sent > 0);
             }
             const applied = await applyPlan(ctx.api, ctx.zone, plan, ctx.owner);
             sent += applied.sent;
             changeIds.push(...applied.changeIds);
             if (!applied.replanAfter) return { changeIds, counts };
-            if (round >= MAX_ROUNDS) throw new SyncFailure(applied.replanAfter.message, true);
+            if (round >= MAX_ROUNDS) throw syncFailure(applied.replanAfter.message, true);
         }
     } catch (err) {
-        if (err instanceof SyncFailure) throw sent > 0 && !err.mayHaveChanged ? new SyncFailure(err.message, true) : err;
-        throw new SyncFailure(err instanceof Error ? err.message : String(err), sent > 0);
+        if (isSyncFailure(err)) throw sent > 0 && !err.mayHaveChanged ? syncFailure(err.message, true) : err;
+        throw syncFailure(err instanceof Error ? err.message : String(err), sent > 0);
     }
 }
 
@@ -239,7 +244,7 @@ async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | unde
                 claims: unionKeys(desired, kept),
             };
         } catch (err) {
-            if (!(err instanceof SyncFailure) || !err.mayHaveChanged) throw err instanceof SyncFailure ? new Error(err.message) : err;
+            if (!(isSyncFailure(err)) || !err.mayHaveChanged) throw isSyncFailure(err) ? new Error(err.message) : err;
             // the engine records this as the resource's state: the live truth, not the plan
             const state = await liveState(ctx, readKeys).catch(() => ({
                 records: olds && sameZone ? (Array.isArray(olds.records) ? (olds.records as NormalizedRecord[]) : []) : [],
@@ -345,7 +350,7 @@ export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvide
             };
             const held = (live: readonly Rrset[]): Key[] => unionKeys(listed, heldKeysInZone(indexZone(zone.zoneName, live), registries, thin));
             await converge(ctx, [], held, "sync").catch((err: unknown) => {
-                throw err instanceof SyncFailure ? new Error(`${err.message}\nThe resource stays in the state; run "pulumi destroy" again.`) : err;
+                throw isSyncFailure(err) ? new Error(`${err.message}\nThe resource stays in the state; run "pulumi destroy" again.`) : err;
             });
         } finally {
             api.destroy();

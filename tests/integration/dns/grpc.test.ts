@@ -70,10 +70,12 @@ describe("Route53RecordSyncProvider through the gRPC dynamic-provider host", fun
         assert.strictEqual(created.outs.__provider, __provider, "the host keeps the provider in the state");
         let contents = await zoneContents(client, zone.id);
         assert.strictEqual(contents[`app.${z}. A`], `alias ${ALB}. Z32O12XQLNTSW2 true`);
-        assert.strictEqual(contents[`a-app.${z}. TXT`], `300 ${marker(OWNER, "ingress/demo/app")}`);
+        const instance = created.outs.instanceId as string;
+        assert.match(instance, /^[0-9a-f]{12}$/, "the instance id is generated on create and kept in state");
+        assert.strictEqual(contents[`a-app.${z}. TXT`], `300 ${marker(OWNER, "ingress/demo/app", instance)}`);
         assert.strictEqual(contents[`www.${z}. CNAME`], `300 app.${z}.`);
         assert.strictEqual(contents[`${z}. TXT`], '300 "v=spf1 -all"');
-        assert.strictEqual(contents[`txt-${z}.${z}. TXT`], `300 ${marker(OWNER)}`);
+        assert.strictEqual(contents[`txt-${z}.${z}. TXT`], `300 ${marker(OWNER, undefined, instance)}`);
 
         // diff: nothing, a record change, a zone change
         assert.strictEqual((await host.diff(created.id, urn, created.outs, checked.inputs)).changes, false);
