@@ -34,6 +34,12 @@ export interface DnsConfig {
     readonly policy: DnsPolicy;
     readonly zoneId?: string;
     readonly txtPrefix: string;
+    /** ExternalDNS's --txt-suffix; exclusive with txtPrefix. */
+    readonly txtSuffix: string;
+    /** "v0.22" (default) or "pre-v0.22" (also keep the cname- marker of alias A records). */
+    readonly markerCompat: "v0.22" | "pre-v0.22";
+    /** ExternalDNS's --txt-encrypt-aes-key; markers are encrypted when set. Always a secret. */
+    readonly txtEncryptionKey?: pulumi.Output<string>;
 }
 
 export interface IngressConfig {
@@ -283,7 +289,13 @@ export function loadStackConfig(
         policy: d.oneOf<DnsPolicy>("policy", ["sync", "upsert-only", "create-only"], "sync"),
         zoneId: d.matching("zoneId", undefined, /^Z[A-Z0-9]{1,31}$/, 'must be a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'),
         txtPrefix: d.matching("txtPrefix", "", /^[a-z0-9-]*$/, "must be lower-case letters, digits and hyphens")!,
+        txtSuffix: d.matching("txtSuffix", "", /^([a-z0-9_-]|%\{record_type\}|\.(?!\.|$))*$/, 'must be lower-case letters, digits, "-", "_", "%{record_type}" and single inner dots')!,
+        markerCompat: d.oneOf<"v0.22" | "pre-v0.22">("markerCompat", ["v0.22", "pre-v0.22"], "v0.22"),
+        txtEncryptionKey: secretDnsKey(d.optionalString("txtEncryptionKey"), d),
     };
+    if (dns.txtPrefix !== "" && dns.txtSuffix !== "") {
+        d.fail("txtSuffix", `txtPrefix and txtSuffix are mutually exclusive (as in ExternalDNS); set one of them`, dns.txtSuffix);
+    }
 
     const i = root.object("ingress");
     const certificateArn = i.matching("certificateArn", undefined, acmArn, "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)");
@@ -386,4 +398,14 @@ export function readStackConfig(): StackConfig {
         }
         throw e;
     }
+}
+
+/** dns.txtEncryptionKey: 32 bytes, plain or base64 (ExternalDNS's --txt-encrypt-aes-key); the value is never echoed. */
+function secretDnsKey(raw: string | undefined, d: { fail(field: string, rule: string, value: string): void }): pulumi.Output<string> | undefined {
+    if (raw === undefined || raw === "") return undefined;
+    const base64 = /^[A-Za-z0-9+/]*={0,2}$/.test(raw) && raw.length % 4 === 0 ? Buffer.from(raw, "base64") : undefined;
+    if (Buffer.byteLength(raw, "utf8") !== 32 && base64?.length !== 32) {
+        d.fail("txtEncryptionKey", "must be 32 bytes long, in either plain text or base64-encoded format (pulumi config set --secret --path dns.txtEncryptionKey)", "[secret]");
+    }
+    return pulumi.secret(raw);
 }
