@@ -24,7 +24,8 @@ const KEY_SIZE = 32;
 
 /** The AES key bytes of a configured key, or an error message naming the rule. */
 export function parseEncryptionKey(raw: string): { key: Buffer } | { error: string } {
-    if (raw.length === KEY_SIZE) return { key: Buffer.from(raw, "utf8").length === KEY_SIZE ? Buffer.from(raw, "utf8") : Buffer.alloc(0) };
+    // Go's len() counts bytes: 32 bytes of text are the key itself
+    if (Buffer.byteLength(raw, "utf8") === KEY_SIZE) return { key: Buffer.from(raw, "utf8") };
     const decoded = /^[A-Za-z0-9+/]*={0,2}$/.test(raw) && raw.length % 4 === 0 ? Buffer.from(raw, "base64") : undefined;
     if (!decoded || decoded.length !== KEY_SIZE) {
         return { error: "must be 32 bytes long, in either plain text or base64-encoded format (as ExternalDNS's --txt-encrypt-aes-key)" };
