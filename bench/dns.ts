@@ -156,7 +156,7 @@ async function benchProvider(proxy: Route53Proxy, direct: Route53Client, n: numb
         id = created.id;
         state = created.outs ?? {};
     });
-    out.push({ ...first, minChangeCalls: minimumRequests(planForEmptyZone(inputs as unknown as NormalizedInputs).groups.flat()) });
+    out.push({ ...first, minChangeCalls: minimumRequests(planForEmptyZone(inputs as unknown as NormalizedInputs, String(state.instanceId)).groups.flat()) });
     await verifyZone(direct, zoneId, records, style.ownerId);
     out.push(await measure(proxy, n, style.subject, "no-op sync", async () => {
         state = (await provider.update!(id, state, inputs)).outs ?? state;

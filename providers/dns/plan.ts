@@ -310,12 +310,15 @@ export function registryOf(inputs: Pick<NormalizedInputs, "ownerId" | "txtPrefix
     };
 }
 
+/** Stands for the instance id a create generates (same length), where none exists yet (synth). */
+export const NEW_INSTANCE_PLACEHOLDER = "new-instance";
+
 /**
  * The plan of a first sync into a zone that holds none of these records (synth, benchmarks).
- * `instance` is the instance id the markers carry; pass one of the real length (`newInstanceId`)
- * where request sizes matter. Encrypted markers are sized with a fixed nonce.
+ * `instance` is the instance id the markers carry (a placeholder of the real length by default,
+ * so request sizes are the real ones).
  */
-export function planForEmptyZone(inputs: NormalizedInputs, instance?: string, encode?: MarkerEncoder): Plan {
+export function planForEmptyZone(inputs: NormalizedInputs, instance: string = NEW_INSTANCE_PLACEHOLDER, encode?: MarkerEncoder): Plan {
     return planChanges({
         zone: indexZone(inputs.zoneName, []),
         desired: inputs.records,
