@@ -5,7 +5,9 @@
  * - key: `--txt-encrypt-aes-key` taken as 32 raw bytes when it is 32 characters long, else
  *   base64-decoded (standard alphabet) to exactly 32 bytes: AES-256;
  * - value: `"` + base64(nonce ‖ AES-GCM(gzip(plain labels))) + `"`, nonce 12 random bytes, no
- *   additional data, 16-byte tag; the plain text is the serialization without quotes;
+ *   additional data, 16-byte tag; the plain text is the serialization without quotes; gzip is Go's
+ *   own output (goGzip.ts), so the value is the one ExternalDNS itself computes for those labels
+ *   and nonce, and Route53 accepts ExternalDNS's DELETE of a marker this provider wrote;
  * - the nonce of a marker read is kept and reused when the same marker is rewritten, so rewriting
  *   unchanged labels reproduces the same value (ExternalDNS keeps it as a label for that reason);
  * - reading: a value that does not decrypt is parsed as plain labels (a registry being migrated to
@@ -14,6 +16,7 @@
  * Node's `crypto` and `zlib` are required inside the functions: this module is serialized into the
  * dynamic provider.
  */
+import { goGzipBestCompression } from "./goGzip";
 import { parseMarker, serializeLabels } from "./registry";
 import type { MarkerDecoder } from "./ownership";
 import type { MarkerEncoder } from "./plan";
@@ -33,11 +36,9 @@ export function parseEncryptionKey(raw: string): { key: Buffer } | { error: stri
     return { key: decoded };
 }
 
-/** gzip at best compression, the container ExternalDNS compresses marker text in. */
+/** gzip at best compression, byte for byte as Go writes it (see goGzip.ts: ExternalDNS regenerates markers to delete them). */
 function compress(text: string): Buffer {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const zlib: typeof import("zlib") = require("zlib");
-    return zlib.gzipSync(Buffer.from(text, "utf8"), { level: 9 });
+    return Buffer.from(goGzipBestCompression(Buffer.from(text, "utf8")));
 }
 
 /** EncryptText: base64(nonce ‖ ciphertext ‖ tag) of the gzipped text. */

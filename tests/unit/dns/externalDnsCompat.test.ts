@@ -4,6 +4,11 @@
  * registry/txt/encryption_test.go). Each table row is one of its cases, restated here.
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as zlib from "zlib";
+import * as fc from "fast-check";
+import { goGzipBestCompression } from "../../../providers/dns/goGzip";
 import { decryptText, encryptedDecoder, encryptedEncoder, encryptText, parseEncryptionKey } from "../../../providers/dns/markerCrypto";
 import { indexZone, ownershipOf, type Registries } from "../../../providers/dns/ownership";
 import { planChanges } from "../../../providers/dns/plan";
@@ -156,6 +161,33 @@ describe("ExternalDNS v0.22 encryption (crypto_test.go, encryption_test.go)", ()
         assert.match(value, /^"[A-Za-z0-9+/]+=*"$/);
         assert.deepStrictEqual(decode(value), { labels: { owner: "owner", resource: "ingress/default/foo" }, nonce: Buffer.alloc(12, 1).toString("base64") });
         assert.deepStrictEqual(decode('"heritage=external-dns,external-dns/owner=owner"'), { labels: { owner: "owner" } });
+    });
+});
+
+describe("gzip byte for byte as Go's compress/gzip at BestCompression (what ExternalDNS regenerates to delete a marker)", () => {
+    const { vectors } = JSON.parse(fs.readFileSync(path.join(__dirname, "goGzipVectors.json"), "utf8")) as { vectors: { text: string; gzip: string }[] };
+    for (const v of vectors) {
+        it(`${v.text.length} bytes: ${v.text.slice(0, 50)}…`, () => {
+            assert.strictEqual(Buffer.from(goGzipBestCompression(Buffer.from(v.text, "utf8"))).toString("base64"), v.gzip);
+        });
+    }
+    it("is valid gzip for any marker-sized input (property)", () => {
+        fc.assert(
+            fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+                assert.deepStrictEqual(zlib.gunzipSync(goGzipBestCompression(bytes)), Buffer.from(bytes));
+            }),
+        );
+    });
+    it("an encrypted marker is the value ExternalDNS computes for the same labels, key and nonce", () => {
+        // EncryptText(text, key, nonce) = base64(nonce ‖ Seal(gzip(text))): with Go's gzip bytes the ciphertext is determined
+        const key = Buffer.from("passphrasewhichneedstobe32bytes!");
+        const nonce = Buffer.alloc(12, 3).toString("base64");
+        const v = vectors[1];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const crypto = require("crypto") as typeof import("crypto");
+        const cipher = crypto.createCipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64"));
+        const expected = Buffer.concat([Buffer.from(nonce, "base64"), cipher.update(Buffer.from(v.gzip, "base64")), cipher.final(), cipher.getAuthTag()]).toString("base64");
+        assert.strictEqual(encryptText(v.text, key, nonce), expected);
     });
 });
 
