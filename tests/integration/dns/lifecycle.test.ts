@@ -104,6 +104,14 @@ describe("Route53RecordSync lifecycle through the gRPC host, in the engine's ord
         return partial;
     }
 
+    it("check with inputs an Output left undefined (absent from the request) answers failures naming the field, never crashes", async () => {
+        const urn = dynamicUrn("records");
+        const checked = await host.check(urn, {}, { __provider, zoneName: "example.com", records: [{ name: "app", type: "A" }, { type: "A", values: ["192.0.2.1"] }] });
+        assert.deepStrictEqual(checked.failures.map((f) => f.property), ["ownerId", "records[0]", "records[1].name"]);
+        const noRecords = await host.check(urn, {}, { __provider, zoneName: "example.com", ownerId: OWNER });
+        assert.deepStrictEqual(noRecords.failures.map((f) => f.property), ["records"]);
+    });
+
     it("pulumi up --replace (create-before-delete, same URN): the new instance takes the records over, the old one's delete leaves them", async () => {
         const { zone, foreign } = await zoneWithForeign("replace");
         const urn = dynamicUrn("records");
