@@ -36,7 +36,9 @@ describe("Route53RecordSyncProvider through the gRPC dynamic-provider host", fun
     const news = (records: unknown[], extra: Props = {}): Props => ({ __provider, zoneName: zone.name, ownerId: OWNER, records, ...extra });
 
     it("the serialized provider captures no client, endpoint or credentials", () => {
-        assert.ok(__provider.length < 150_000, `serialized provider is ${__provider.length} chars`);
+        // ~170 000 characters since the provider carries ExternalDNS's mapper, the encrypted-marker codec (Go's gzip)
+        // and the readers of every earlier state shape (96 000 before); a captured SDK client would add megabytes
+        assert.ok(__provider.length < 250_000, `serialized provider is ${__provider.length} chars`);
         assert.match(__provider, /require\("@aws-sdk\/client-route-53"\)/);
         assert.ok(!__provider.includes(moto().endpoint), "endpoint is read at call time, not captured");
         assert.ok(!/testing|AKIA/.test(__provider), "no credentials");
