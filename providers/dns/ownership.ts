@@ -252,11 +252,6 @@ export function ownedView(zone: LiveZone, keys: ReadonlyArray<{ readonly name: s
     return { records, claims };
 }
 
-/** The live, owned versions of the given records (for refresh); records not held are left out. */
-export function ownedRecords(zone: LiveZone, keys: ReadonlyArray<{ readonly name: string; readonly type: string }>, registries: Registries): NormalizedRecord[] {
-    return ownedView(zone, keys, registries).records;
-}
-
 /**
  * Every (name, type) whose marker in a full listing of the zone names this owner and instance, or
  * (when `unlabelled` is set) this owner and no instance: what a resource with thin or old state
