@@ -164,6 +164,34 @@ describe("ExternalDNS v0.22 encryption (crypto_test.go, encryption_test.go)", ()
     });
 });
 
+describe("every combination of prefix, %{record_type}, suffix, wildcard replacement, apex and type (property)", () => {
+    const affix = fc.array(fc.constantFrom("a", "x", "-", "_", ".", "%{record_type}", "txt", "cname"), { maxLength: 4 }).map((p) => p.join(""));
+    const label = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,8}$/);
+    it("writes ExternalDNS's own marker name whenever it lies inside the zone; check refuses what ExternalDNS would misread", () => {
+        fc.assert(
+            fc.property(affix, affix, fc.boolean(), fc.constantFrom("", "wild"), fc.constantFrom("A", "AAAA", "CNAME", "TXT"), fc.constantFrom("apex", "host", "deep", "wildcard"), label, (prefix, suffix, usePrefix, wildcard, type, shape, host) => {
+                const naming = m(usePrefix ? prefix : "", usePrefix ? "" : suffix, wildcard);
+                const zone = "example.com.";
+                const name = shape === "apex" ? zone : shape === "host" ? `${host}.${zone}` : shape === "deep" ? `${host}.sub.${zone}` : `*.${zone}`;
+                const own = `${toTxtName(naming, name.slice(0, -1), type)}.`;
+                const written = markerName(naming, name, type, zone);
+                if (own === zone || own.endsWith(`.${zone}`)) assert.strictEqual(written, own);
+                else assert.strictEqual(shape, "apex", "only apex markers can fall outside the zone");
+                const out = checkInputs({ zoneName: zone, ownerId: "me", txtPrefix: naming.txtPrefix, txtSuffix: naming.txtSuffix, txtWildcardReplacement: wildcard, records: [{ name, type, ...(type === "AAAA" ? { values: ["2001:db8::1"] } : type === "A" ? { values: ["192.0.2.1"] } : type === "TXT" ? { values: ["x"] } : { values: ["t.example.org"] }) }] });
+                const invalidAffix = out.failures.some((f) => /\[rule: txt-(prefix|suffix)\]/.test(f.reason));
+                const otherRules = out.failures.filter((f) => !/marker-ambiguous|marker-name-too-long|cname-at-apex|txt-(prefix|suffix)/.test(f.reason));
+                assert.deepStrictEqual(otherRules, []);
+                if (!invalidAffix && name !== zone && !out.failures.some((f) => /marker-ambiguous/.test(f.reason))) {
+                    // what check accepts, ExternalDNS reads back as this record's marker
+                    const [ep, t] = toEndpointName(naming, written.slice(0, -1));
+                    assert.deepStrictEqual([ep, t], [name === `*.${zone}` && wildcard ? `wild.example.com` : name.slice(0, -1), type]);
+                }
+            }),
+            { numRuns: 2000 },
+        );
+    });
+});
+
 describe("gzip byte for byte as Go's compress/gzip at BestCompression (what ExternalDNS regenerates to delete a marker)", () => {
     const { vectors } = JSON.parse(fs.readFileSync(path.join(__dirname, "goGzipVectors.json"), "utf8")) as { vectors: { text: string; gzip: string }[] };
     for (const v of vectors) {
