@@ -170,6 +170,29 @@ describe("Route53RecordSync lifecycle through the gRPC host, in the engine's ord
         });
     }
 
+    it("a takeover lands between the releaser's read and its write: Route53 refuses the stale request, the releaser plans again and leaves the record", async () => {
+        const { zone, foreign } = await zoneWithForeign("race");
+        const [u1, u2] = [dynamicUrn("records-1"), dynamicUrn("records-2")];
+        const x = a("x", "192.0.2.1");
+        const y = a("y", "192.0.2.2");
+        let r1 = await create(u1, inputs(zone, [x, y]));
+        let r2 = await create(u2, inputs(zone, [a("z", "192.0.2.3")]));
+        proxy.reset();
+        // the releaser's first change request is held back 1.5 s after its read; the adopter reads and writes meanwhile
+        proxy.setFaults({ rules: [{ action: CHANGE, nth: 1, fault: { kind: "latency", ms: 1500 } }] });
+        const releasing = up(u1, r1, inputs(zone, [x]));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        r2 = await up(u2, r2, inputs(zone, [y, a("z", "192.0.2.3")]));
+        r1 = await releasing;
+        const changes = proxy.calls().filter((c) => c.action === CHANGE);
+        // arrival order: the releaser's DELETE of y and its marker (held back, then refused: the marker changed meanwhile), the adopter's relabel
+        // (DELETE + CREATE of the marker); the releaser then plans again from the live zone and has nothing left to send
+        assert.deepStrictEqual(changes.map((c) => c.changes), [2, 2]);
+        await assertZone(zone, foreign, 6);
+        assert.strictEqual(await holderOf(zone, "y"), r2.outs.instanceId);
+        assert.deepStrictEqual((r1.outs.records as { name: string }[]).map((r) => r.name), [`x.${zone.name}.`]);
+    });
+
     it("HTTP 500 after batch 1 on create: partial state is recorded; the next up converges and destroy leaves nothing", async () => {
         const { zone, foreign } = await zoneWithForeign("create500");
         const urn = dynamicUrn("records");
