@@ -28,9 +28,10 @@ import type { Conflict, Plan } from "./plan";
 import { planChanges, registryOf } from "./plan";
 import { chooseReadStrategy } from "./readStrategy";
 import { recordKey, resolveSameZoneAliases } from "./records";
+import type { Registry } from "./registry";
 import { INSTANCE_ID_LENGTH } from "./registry";
 import type { Key } from "./state";
-import { hasRecordList, markerCodec, stateHeldKeys, stateInstance, stateRegistries, stateRegistry } from "./state";
+import { hasRecordList, markerCodec, previousRegistry, stateHeldKeys, stateInstance, stateRegistries } from "./state";
 import type { ChangeCounts, NormalizedInputs, NormalizedRecord, RecordSyncOutputs, Rrset } from "./types";
 import { checkInputs, containsUnknown } from "./validate";
 import { partialStateError } from "../shared/partialState";
@@ -213,7 +214,7 @@ async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | unde
         const codec = markerCodec(inputs.txtEncryptionKey, olds?.txtEncryptionKey);
         const registries: Registries = {
             current: registryOf(inputs),
-            previous: olds ? stateRegistry(olds) : undefined,
+            previous: olds ? previousRegistry(olds) : undefined,
             instance: instanceId,
             decode: codec.decode,
         };
@@ -250,7 +251,9 @@ async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | unde
                 records: olds && sameZone ? (Array.isArray(olds.records) ? (olds.records as NormalizedRecord[]) : []) : [],
                 claims: readKeys,
             }));
-            const properties = { ...base, ...state, fqdns: fqdnsOf(state.records), changeIds: [], changeCounts: NO_CHANGES, apiCalls: api.calls() };
+            // a half-done owner id / naming migration: the old registry's markers stay this resource's
+            const migrating = registries.previous && !sameRegistry(registries.previous, registries.current) ? { migratingFrom: registries.previous } : {};
+            const properties = { ...base, ...state, ...migrating, fqdns: fqdnsOf(state.records), changeIds: [], changeCounts: NO_CHANGES, apiCalls: api.calls() };
             throw partialStateError(
                 `${err.message}\nThe state now records what this resource holds in the zone; the next "pulumi up" continues from there and "pulumi destroy" removes it.`,
                 id ?? `${zone.zoneId}/${inputs.ownerId}`,
@@ -261,6 +264,10 @@ async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | unde
     } finally {
         api.destroy();
     }
+}
+
+function sameRegistry(a: Registry, b: Registry): boolean {
+    return a.ownerId === b.ownerId && a.txtPrefix === b.txtPrefix && (a.txtSuffix ?? "") === (b.txtSuffix ?? "") && (a.wildcardReplacement ?? "") === (b.wildcardReplacement ?? "");
 }
 
 /** What this instance holds among `keys`, read live. */

@@ -44,6 +44,21 @@ export function stateRegistry(state: Props): Registry | undefined {
         : undefined;
 }
 
+/**
+ * The registry a state was being migrated from when an update that changed the owner id or the
+ * marker naming failed half way (`migratingFrom`, written only into partial states): its markers
+ * still count as this resource's until a run completes the migration.
+ */
+export function stateMigratingFrom(state: Props): Registry | undefined {
+    const from = state.migratingFrom;
+    return from !== null && typeof from === "object" ? stateRegistry(from as Props) : undefined;
+}
+
+/** The registry markers may still carry on update: a half-done migration's origin, else the state's own. */
+export function previousRegistry(state: Props): Registry | undefined {
+    return stateMigratingFrom(state) ?? stateRegistry(state);
+}
+
 /** The instance id of a state; undefined for states written before instances existed. */
 export function stateInstance(state: Props): string | undefined {
     return typeof state.instanceId === "string" && state.instanceId !== "" ? state.instanceId : undefined;
@@ -81,5 +96,5 @@ export function markerCodec(currentKey: unknown, previousKey?: unknown): MarkerC
 /** The registries of a state alone (refresh, delete). */
 export function stateRegistries(state: Props): Registries | undefined {
     const current = stateRegistry(state);
-    return current ? { current, instance: stateInstance(state), decode: markerCodec(state.txtEncryptionKey).decode } : undefined;
+    return current ? { current, previous: stateMigratingFrom(state), instance: stateInstance(state), decode: markerCodec(state.txtEncryptionKey).decode } : undefined;
 }

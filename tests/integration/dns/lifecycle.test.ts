@@ -241,6 +241,34 @@ describe("Route53RecordSync lifecycle through the gRPC host, in the engine's ord
         await assertZone(zone, foreign, 0);
     });
 
+    for (const next of ["up", "destroy"] as const) {
+        it(`HTTP 500 half way through an owner id migration, then ${next}: the partial state keeps the old owner's markers its own`, async () => {
+            const { zone, foreign } = await zoneWithForeign(`migrate-${next}`);
+            const urn = dynamicUrn("records");
+            const n = 400; // two requests of relabelled markers
+            const created = await create(urn, inputs(zone, many(n)));
+            proxy.setFaults({ rules: [{ action: CHANGE, nth: 2, times: 100, fault: { kind: "status", status: 500 } }] });
+            const migrated = await host.check(urn, created.inputs, inputs(zone, many(n), { ownerId: "eim-lifecycle-new" }));
+            const partial = partialOf(await host.update(created.id, urn, created.outs, migrated.inputs).then(() => assert.fail("update must fail"), (e: unknown) => e));
+            proxy.setFaults({ rules: [] });
+            const live = await listZone(client, zone.id);
+            const owners = (owner: string) => live.filter((r) => r.Type === "TXT" && r.ResourceRecords?.[0]?.Value?.includes(`external-dns/owner=${owner},`)).length;
+            assert.ok(owners("eim-lifecycle-new") > 0 && owners(OWNER) > 0, "half the markers migrated");
+            assert.deepStrictEqual((partial.properties.migratingFrom as Props).ownerId, OWNER);
+            if (next === "up") {
+                const state = await up(urn, { id: partial.id, outs: partial.properties, inputs: migrated.inputs }, inputs(zone, many(n), { ownerId: "eim-lifecycle-new" }), true);
+                const after = await listZone(client, zone.id);
+                assert.strictEqual(after.filter((r) => r.Type === "TXT" && r.ResourceRecords?.[0]?.Value?.includes("external-dns/owner=eim-lifecycle-new,")).length, n);
+                assert.strictEqual(state.outs.migratingFrom, undefined, "a completed migration drops migratingFrom");
+                await assertZone(zone, foreign, 2 * n);
+                await host.delete(state.id, urn, state.outs);
+            } else {
+                await host.delete(partial.id, urn, partial.properties);
+            }
+            await assertZone(zone, foreign, 0);
+        });
+    }
+
     it("refresh after the hosted zone was deleted (and re-created under the same name) reads as gone; the next up creates in the new zone", async () => {
         const zone = await newZone(client, "zonegone");
         const urn = dynamicUrn("records");
