@@ -135,6 +135,8 @@ export interface RecordSyncOutputs extends NormalizedInputs {
     readonly instanceId: string;
     /** Every (name, type) this instance holds a marker for, including markers whose record was deleted by hand. */
     readonly claims: Array<{ name: string; type: string }>;
+    /** Only in the partial state of a failed owner id / naming change: the registry being migrated from. */
+    readonly migratingFrom?: { ownerId: string; txtPrefix: string; txtSuffix?: string; wildcardReplacement?: string };
 }
 
 /**
