@@ -40,7 +40,7 @@ const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
 export function stateRegistry(state: Props): Registry | undefined {
     return typeof state.ownerId === "string"
-        ? { ownerId: state.ownerId, txtPrefix: text(state.txtPrefix), txtSuffix: text(state.txtSuffix), wildcardReplacement: text(state.txtWildcardReplacement) }
+        ? { ownerId: state.ownerId, txtPrefix: text(state.txtPrefix), txtSuffix: text(state.txtSuffix), wildcardReplacement: text(state.txtWildcardReplacement ?? state.wildcardReplacement) }
         : undefined;
 }
 
