@@ -53,6 +53,9 @@ export = async () => {
         ownerId: config.dns.ownerId,
         policy: config.dns.policy,
         txtPrefix: config.dns.txtPrefix,
+        txtSuffix: config.dns.txtSuffix,
+        markerCompat: config.dns.markerCompat,
+        txtEncryptionKey: config.dns.txtEncryptionKey,
         records: ingress.records,
     });
 

@@ -156,7 +156,7 @@ async function benchProvider(proxy: Route53Proxy, direct: Route53Client, n: numb
         id = created.id;
         state = created.outs ?? {};
     });
-    out.push({ ...first, minChangeCalls: minimumRequests(planForEmptyZone(inputs as unknown as NormalizedInputs).groups.flat()) });
+    out.push({ ...first, minChangeCalls: minimumRequests(planForEmptyZone(inputs as unknown as NormalizedInputs, String(state.instanceId)).groups.flat()) });
     await verifyZone(direct, zoneId, records, style.ownerId);
     out.push(await measure(proxy, n, style.subject, "no-op sync", async () => {
         state = (await provider.update!(id, state, inputs)).outs ?? state;
@@ -229,11 +229,12 @@ async function main(): Promise<number> {
         totalMs: performance.now() - started,
         notes: [
             `Records: N plain A records (TTL 300, one value). ${SYNC} writes one ExternalDNS TXT marker per record, owner id ` +
-                `"${REALISTIC.ownerId}" (the program's "<project>-<stack>" default) and resource label "ingress/bench/app-<i>" ` +
-                `(the shape components/dns.ts passes): about 120 value characters per record and its marker, so Route53's limit of ` +
-                `32000 value characters per request binds before its 1000-record limit (1000 records in <= 3 requests need <= 96 ` +
-                `characters per record and marker, i.e. a marker of <= ~86). "${OWNER_ONLY.subject}" (N=${TARGET_N} only) omits ` +
-                `the resource label (about 75 characters per record and marker). The zone is looked up by name (zoneId not pinned).`,
+                `"${REALISTIC.ownerId}" (the program's "<project>-<stack>" default), resource label "ingress/bench/app-<i>" ` +
+                `(the shape components/dns.ts passes) and the instance label ",external-dns/eim-instance=<12 hex>" (39 characters): ` +
+                `about 157 value characters per record and its marker, so Route53's limit of 32000 value characters per request ` +
+                `binds before its 1000-record limit and 1000 records need ceil(157 450 / 32 000) = 5 requests. "${OWNER_ONLY.subject}" ` +
+                `(N=${TARGET_N} only) omits the resource label: about 114 characters, ceil(113 560 / 32 000) = 4 requests. ` +
+                `The zone is looked up by name (zoneId not pinned).`,
         ],
     };
     const markdown = renderMarkdown(meta, measurements, checks);

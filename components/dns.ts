@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Policy, renderSyncPolicy, Route53RecordSync } from "../providers/dns";
+import { MarkerCompat, Policy, renderSyncPolicy, Route53RecordSync } from "../providers/dns";
 import { normalizeDomain, normalizeRecordName, withoutDot } from "../providers/dns/names";
 
 /** A DNS name that should point at a load balancer (an ALB created for an Ingress). */
@@ -26,6 +26,12 @@ export interface DnsArgs {
     readonly policy?: pulumi.Input<Policy>;
     /** Prefix of the TXT marker names (ExternalDNS's --txt-prefix); default "". */
     readonly txtPrefix?: pulumi.Input<string>;
+    /** Suffix of the TXT marker names (ExternalDNS's --txt-suffix); exclusive with txtPrefix. */
+    readonly txtSuffix?: pulumi.Input<string>;
+    /** "v0.22" (default) or "pre-v0.22": also keep the `cname-` marker older ExternalDNS reads for alias A records. */
+    readonly markerCompat?: pulumi.Input<MarkerCompat>;
+    /** ExternalDNS's --txt-encrypt-aes-key (secret): markers are written encrypted when set. */
+    readonly txtEncryptionKey?: pulumi.Input<string>;
     /** One alias A record per request (evaluateTargetHealth on). */
     readonly records: DnsRecordRequest[];
 }
@@ -57,6 +63,9 @@ export class Dns extends pulumi.ComponentResource {
                 ownerId: args.ownerId,
                 policy: args.policy,
                 txtPrefix: args.txtPrefix,
+                txtSuffix: args.txtSuffix,
+                markerCompat: args.markerCompat,
+                txtEncryptionKey: args.txtEncryptionKey === undefined ? undefined : pulumi.secret(args.txtEncryptionKey),
                 records: args.records.map((r) => ({
                     name: r.hostname,
                     type: "A" as const,
@@ -71,8 +80,8 @@ export class Dns extends pulumi.ComponentResource {
         const names = pulumi.all([args.domain, ...args.records.map((r) => r.hostname)]).apply(([domain, ...hostnames]) => recordNames(domain, hostnames));
         this.fqdns = names.apply((list) => [...new Set(list.map(withoutDot))]);
         this.zoneId = zoneId;
-        this.syncPolicyJson = pulumi.all([zoneId, args.domain, args.txtPrefix, names]).apply(([id, domain, txtPrefix, list]) =>
-            renderSyncPolicy({ zoneId: id, zoneName: domain, txtPrefix, records: list.map((n) => ({ name: n, type: "A" })), lookupZoneByName: lookedUp }),
+        this.syncPolicyJson = pulumi.all([zoneId, args.domain, args.txtPrefix, args.txtSuffix, names]).apply(([id, domain, txtPrefix, txtSuffix, list]) =>
+            renderSyncPolicy({ zoneId: id, zoneName: domain, txtPrefix, txtSuffix, records: list.map((n) => ({ name: n, type: "A" })), lookupZoneByName: lookedUp }),
         );
 
         this.registerOutputs({ fqdns: this.fqdns, zoneId: this.zoneId, syncPolicyJson: this.syncPolicyJson });

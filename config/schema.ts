@@ -14,10 +14,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { subnetLayout } from "../components/subnets";
 import { integerRule, oneOfRule, Rule } from "../providers/shared/rules/rule";
-import { OWNER_ID, POLICY, TXT_PREFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
+import { MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
 import * as traffic from "../providers/shared/rules/traffic";
 import * as fromCheck from "./providerRules";
-import { POLICIES } from "../providers/dns/types";
+import { MARKER_COMPATS, POLICIES } from "../providers/dns/types";
 import { STATIC_RECORDS, StaticRecord, staticRecordsProblem } from "./dnsRecords";
 import {
     ACM_CERTIFICATE_ARN,
@@ -117,9 +117,37 @@ const dns = group(
         policy: choice(POLICIES, { description: "sync | upsert-only (never delete) | create-only (never change existing records)", rule: POLICY, default: "sync" }),
         zoneId: mapped(optionalText({ description: "pins the hosted zone (skips the lookup by domain)", rule: ZONE_ID }), (z) => (z === undefined ? undefined : normalizeZoneId(z))),
         txtPrefix: text({ description: "prefix of the TXT marker names (ExternalDNS --txt-prefix)", rule: TXT_PREFIX, default: "" }),
+        txtSuffix: text({ description: "suffix of the TXT marker names (ExternalDNS --txt-suffix); exclusive with txtPrefix", rule: TXT_SUFFIX, default: "" }),
+        markerCompat: choice(MARKER_COMPATS, {
+            description: "v0.22 | pre-v0.22: also write the cname- marker ExternalDNS releases before v0.22 read for alias A records",
+            rule: MARKER_COMPAT,
+            default: "v0.22",
+        }),
+        txtEncryptionKey: mapped(
+            optionalText({ description: "AES key (secret) that encrypts the TXT markers as ExternalDNS --txt-encrypt-aes-key does", rule: TXT_ENCRYPTION_KEY, secret: true }),
+            (k) => (k === undefined || k === "" ? undefined : pulumi.secret(k)),
+        ),
         records: list<StaticRecord>({ description: "static records (A, AAAA, CNAME, TXT), owned like the rest, e.g. a domain-verification TXT", rule: STATIC_RECORDS }),
     },
-    { description: "Route53 record sync (ExternalDNS-compatible TXT registry)" },
+    {
+        description: "Route53 record sync (ExternalDNS-compatible TXT registry)",
+        checks: [
+            {
+                key: "txtSuffix",
+                rule: "exclusive with dns.txtPrefix (as in ExternalDNS)",
+                uses: ["txtPrefix", "txtSuffix"],
+                test: (d) => (d.txtPrefix !== "" && d.txtSuffix !== "" ? `txtPrefix and txtSuffix are mutually exclusive, as in ExternalDNS; set one of them (dns.txtPrefix is "${d.txtPrefix}")` : undefined),
+            },
+            {
+                key: "txtEncryptionKey",
+                rule: "stored encrypted (pulumi config set --secret --path dns.txtEncryptionKey …)",
+                uses: ["txtEncryptionKey"],
+                warning: true,
+                test: (d, env) =>
+                    d.txtEncryptionKey !== undefined && !env.isSecret("dns") ? "is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path dns.txtEncryptionKey <key>" : undefined,
+            },
+        ],
+    },
 );
 
 const ingress = group(

@@ -63,6 +63,15 @@ export function mayHaveBeenApplied(err: unknown): boolean {
     return code === "InvalidChangeBatch" && (attempts ?? 1) > 1;
 }
 
+/**
+ * False only when Route53 answered that it refused the request (a 4xx other than throttling):
+ * a 5xx, a dropped connection or a timeout may have been applied before the answer was lost.
+ */
+export function mayHaveApplied(err: unknown): boolean {
+    const { status, code } = (err ?? {}) as { status?: number; code?: string };
+    return status === undefined || status >= 500 || code === "Throttling" || code === "PriorRequestNotComplete";
+}
+
 export function isZoneNotFound(err: unknown): boolean {
     return err instanceof Error && err.name === ZONE_NOT_FOUND;
 }
@@ -180,8 +189,12 @@ export async function createRoute53Api(): Promise<Route53Api> {
         } catch (err) {
             if (err instanceof Error && err.name === "NoSuchHostedZone") throw zoneNotFound(`Route53 ${what}: ${describeError(err)}`);
             // Keep what callers need to judge the failure: the error code and how many attempts the SDK made.
-            const attempts = (err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
-            throw Object.assign(new Error(`Route53 ${what} failed: ${describeError(err)}`), { code: err instanceof Error ? err.name : "Unknown", attempts });
+            const metadata = (err as { $metadata?: { attempts?: number; httpStatusCode?: number } }).$metadata;
+            throw Object.assign(new Error(`Route53 ${what} failed: ${describeError(err)}`), {
+                code: err instanceof Error ? err.name : "Unknown",
+                attempts: metadata?.attempts ?? 1,
+                status: metadata?.httpStatusCode,
+            });
         }
     };
 

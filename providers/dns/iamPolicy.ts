@@ -3,7 +3,7 @@
  * names (and their TXT markers) and types in one hosted zone.
  */
 import { iamNormalizedName, normalizeDomain } from "./names";
-import { legacyMarkerName, markerName } from "./registry";
+import { markerCandidates } from "./registry";
 import { normalizeZoneId } from "./validate";
 
 export interface SyncPolicyInput {
@@ -12,6 +12,8 @@ export interface SyncPolicyInput {
     /** Normalized managed records (names with trailing dot). */
     readonly records: ReadonlyArray<{ readonly name: string; readonly type: string }>;
     readonly txtPrefix?: string;
+    readonly txtSuffix?: string;
+    readonly txtWildcardReplacement?: string;
     /** The zone is found by name (no pinned zoneId): needs route53:ListHostedZonesByName. */
     readonly lookupZoneByName?: boolean;
     /** "aws" unless the zone lives in aws-cn or aws-us-gov. */
@@ -38,14 +40,16 @@ export function renderSyncPolicy(input: SyncPolicyInput): string {
     if (!zone.ok) {
         throw new Error(`renderSyncPolicy: zoneName "${input.zoneName}" ${zone.reason}`);
     }
-    const prefix = input.txtPrefix ?? "";
+    const naming = { txtPrefix: input.txtPrefix ?? "", txtSuffix: input.txtSuffix ?? "", wildcardReplacement: input.txtWildcardReplacement ?? "" };
     const names = new Set<string>();
     const types = new Set<string>(["TXT"]);
     for (const { name, type } of input.records) {
         names.add(iamNormalizedName(name));
-        names.add(iamNormalizedName(markerName(prefix, name, type, zone.name)));
-        // legacy ExternalDNS markers are removed together with the last record at their name
-        names.add(iamNormalizedName(legacyMarkerName(prefix, name)));
+        // every marker location the sync writes or cleans up: its own, ExternalDNS's older ones
+        // (cname- of alias A, the legacy one removed with the last record at its name), moved apex ones
+        for (const candidate of markerCandidates(naming, name, type, zone.name, type === "A")) {
+            names.add(iamNormalizedName(candidate.name));
+        }
         types.add(type);
     }
     const zoneArn = `arn:${input.partition ?? "aws"}:route53:::hostedzone/${zoneId}`;

@@ -4,16 +4,28 @@
  * one request. Conflicts with records this owner does not own are collected, never resolved: a
  * plan with conflicts must not be applied at all.
  *
+ * Every change that takes something over or removes it repeats what was read: a marker is never
+ * UPSERTed but DELETEd with its exact live value and CREATEd anew, and a record is DELETEd with
+ * its exact live data. Route53 applies a request atomically and refuses a DELETE that does not
+ * match, so a request planned from a read that another writer has since overtaken fails as a
+ * whole (InvalidChangeBatch) instead of deleting or overwriting what the other writer now holds;
+ * the provider then plans again from the live zone. (A later step can plan from stored state
+ * without reading first: the same requests carry their own preconditions.)
+ *
  * The plan never relies on an emulator's leniency: a type or alias-ness change is a DELETE
  * followed by a CREATE in the same request, and a name never ends a request holding a CNAME next
  * to another record set.
  */
 import type { LiveZone, MarkerRecord, Ownership, Registries } from "./ownership";
-import { indexZone, markerAt, ownershipOf, ourLegacyMarkers, ourTypedMarkers } from "./ownership";
+import { indexZone, isOurs, markerAt, markerHolder, ownershipOf, ourLegacyMarkers, ourTypedMarkers } from "./ownership";
 import { recordKey, sameRecordData, toRrset } from "./records";
-import { markerLabels, markerName, renderMarker } from "./registry";
+import type { MarkerLabels } from "./registry";
+import { INSTANCE_LABEL, markerLabels, markerName, OWNER_LABEL, renderMarker, RESOURCE_LABEL } from "./registry";
 import type { Change, ChangeCounts, NormalizedInputs, NormalizedRecord, Policy, Rrset } from "./types";
 import { DEFAULT_TTL } from "./types";
+
+/** Renders a marker value; `nonce` is the nonce of the encrypted marker being replaced, if any. */
+export type MarkerEncoder = (labels: MarkerLabels, nonce?: string) => string;
 
 export interface PlanInput {
     readonly zone: LiveZone;
@@ -23,6 +35,12 @@ export interface PlanInput {
     readonly previous: ReadonlyArray<{ readonly name: string; readonly type: string }>;
     readonly registries: Registries;
     readonly policy: Policy;
+    /** Also keep a `cname-` marker for alias A records, the only one ExternalDNS < 0.22 reads. */
+    readonly legacyAliasMarkers?: boolean;
+    /** Marker values as written; plain ExternalDNS labels by default. */
+    readonly encode?: MarkerEncoder;
+    /** True when markers are written encrypted (a plain marker of ours is then rewritten, and vice versa). */
+    readonly encrypted?: boolean;
 }
 
 /** A live record set this owner may not touch, standing in the way of the desired state. */
@@ -123,16 +141,36 @@ export function planChanges(input: PlanInput): Plan {
     const { zone, desired, registries, policy } = input;
     const zoneName = zone.zoneName;
     const owner = registries.current.ownerId;
+    const encode = input.encode ?? ((labels: MarkerLabels) => renderMarker(labels));
     const conflicts: Conflict[] = [];
     const set = changeSet();
     const conflict = (name: string, type: string, reason: string) => conflicts.push({ name, type, reason });
     const desiredKeys = new Set(desired.map((d) => recordKey(d.name, d.type)));
     const deletes = policy === "sync";
+    // a marker held by another instance of our owner is never deleted by this one
+    const deletable = (m: MarkerRecord): boolean => markerHolder(m, registries) !== "other";
 
     const deleteWithMarkers = (name: string, type: string, rrset: Rrset | undefined): void => {
         if (rrset) set.add(name, "DELETE", asListed(rrset), name);
         for (const marker of ourTypedMarkers(zone, name, type, registries)) {
-            set.add(name, "DELETE", asListed(marker.rrset), marker.name);
+            if (deletable(marker)) set.add(name, "DELETE", asListed(marker.rrset), marker.name);
+        }
+    };
+
+    /** Makes the marker at `mName` say `labels`: created, or replaced (DELETE exact + CREATE). */
+    const ensureMarker = (d: NormalizedRecord, mName: string, labels: MarkerLabels): void => {
+        const marker = markerAt(zone, mName, "typed", registries.decode);
+        if (zone.get(mName, "CNAME").length > 0) {
+            conflict(d.name, d.type, `its ownership marker name ${mName} is taken by a CNAME`);
+        } else if (!marker) {
+            set.add(d.name, "CREATE", markerRrset(mName, encode(labels)), mName);
+        } else if (!marker.labels) {
+            conflict(d.name, d.type, `its ownership marker name ${mName} holds a TXT record that is not an ExternalDNS marker`);
+        } else if (!isOurs(marker, registries)) {
+            conflict(d.name, d.type, `its ownership marker ${mName} belongs to "${marker.labels[OWNER_LABEL] ?? "(no owner label)"}", not "${owner}"`);
+        } else if (markerOutdated(marker, labels, d.resource !== undefined, input.encrypted ?? false)) {
+            set.add(d.name, "DELETE", asListed(marker.rrset), mName);
+            set.add(d.name, "CREATE", markerRrset(mName, encode(labels, marker.nonce)), mName);
         }
     };
 
@@ -144,6 +182,11 @@ export function planChanges(input: PlanInput): Plan {
             continue;
         }
         if (own.kind === "absent") {
+            const blockers = crossTypeBlockers(zone, d, registries, owner);
+            if (blockers.length > 0) {
+                conflict(d.name, d.type, `${d.name} ${d.type} cannot be created: ${blockers.join("; ")} (a name is only shared by records of one owner)`);
+                continue;
+            }
             set.add(d.name, "CREATE", toRrset(d), d.name);
         } else if (!sameRecordData(own.record, d) && policy !== "create-only") {
             if ((own.record.alias === undefined) === (d.alias === undefined)) {
@@ -154,39 +197,31 @@ export function planChanges(input: PlanInput): Plan {
             }
         }
 
-        const mName = markerName(registries.current.txtPrefix, d.name, d.type, zoneName);
-        const marker = markerAt(zone, mName);
         const liveResource = own.kind === "owned" ? own.record.resource : undefined;
-        const wanted = renderMarker(markerLabels(owner, d.resource ?? liveResource));
-        if (zone.get(mName, "CNAME").length > 0) {
-            conflict(d.name, d.type, `its ownership marker name ${mName} is taken by a CNAME`);
-        } else if (!marker) {
-            set.add(d.name, "CREATE", markerRrset(mName, wanted), mName);
-        } else if (!marker.labels) {
-            conflict(d.name, d.type, `its ownership marker name ${mName} holds a TXT record that is not an ExternalDNS marker`);
-        } else if (!registriesOwn(registries, marker)) {
-            conflict(d.name, d.type, `its ownership marker ${mName} belongs to "${marker.labels.owner ?? "(no owner label)"}", not "${owner}"`);
-        } else if (policy !== "create-only" && markerOutdated(marker, owner, d.resource)) {
-            set.add(d.name, "UPSERT", markerRrset(mName, wanted), mName);
-        }
+        const labels = markerLabels(owner, d.resource ?? liveResource, registries.instance);
+        const wanted = [markerName(registries.current, d.name, d.type, zoneName)];
+        if (input.legacyAliasMarkers && d.type === "A" && d.alias) wanted.push(markerName(registries.current, d.name, "CNAME", zoneName));
+        for (const mName of wanted) ensureMarker(d, mName, labels);
         if (deletes) {
             for (const stale of ourTypedMarkers(zone, d.name, d.type, registries)) {
-                if (stale.name !== mName) set.add(d.name, "DELETE", asListed(stale.rrset), stale.name);
+                // a cname- marker beside a live CNAME is that CNAME's marker, not an alias A's legacy one
+                if (stale.kind === "cname" && zone.get(d.name, "CNAME").length > 0) continue;
+                if (!wanted.includes(stale.name)) set.add(d.name, "DELETE", asListed(stale.rrset), stale.name);
             }
         }
     }
 
-    // 2. records managed before and no longer desired
+    // 2. records managed before and no longer desired: removed only while this instance still holds them
     if (deletes) {
         for (const { name, type } of input.previous) {
             if (desiredKeys.has(recordKey(name, type))) continue;
             const own = ownershipOf(zone, name, type, registries);
-            if (own.kind === "owned") {
+            if (own.kind === "owned" && deletable(own.marker)) {
                 deleteWithMarkers(name, type, own.rrset);
             } else if (own.kind === "absent") {
                 deleteWithMarkers(name, type, undefined); // orphaned markers of ours
             }
-            // foreign or unowned: someone else's now; never touched
+            // foreign, unowned or held by another instance: someone else's now; never touched
         }
     }
 
@@ -204,6 +239,8 @@ export function planChanges(input: PlanInput): Plan {
             if (own.kind !== "owned") {
                 const why = own.kind === "absent" ? "" : `, which ${describeOwnership(own, owner)}`;
                 conflicts.push({ name, type, reason: `${blocking}${why}` });
+            } else if (!deletable(own.marker)) {
+                conflicts.push({ name, type, reason: `${blocking}, which another Route53RecordSync of owner "${owner}" holds (${INSTANCE_LABEL}=${own.marker.labels?.[INSTANCE_LABEL]})` });
             } else if (!deletes) {
                 conflicts.push({ name, type, reason: `${blocking}; removing our ${name} ${type} needs policy "sync" (policy is "${policy}")` });
             } else {
@@ -220,20 +257,38 @@ export function planChanges(input: PlanInput): Plan {
     return { conflicts, groups: set.groups(), counts: set.counts() };
 }
 
-function registriesOwn(registries: Registries, marker: MarkerRecord): boolean {
-    const owner = marker.labels?.owner ?? "";
-    return owner === registries.current.ownerId || owner === registries.previous?.ownerId;
+const CROSS_TYPE = ["A", "AAAA", "CNAME"];
+
+/**
+ * ExternalDNS's planner creates a record at a name only when every A, AAAA and CNAME already there
+ * belongs to its owner. (CNAME pairs are refused by the coexistence rule below with their own message.)
+ */
+function crossTypeBlockers(zone: LiveZone, d: NormalizedRecord, registries: Registries, owner: string): string[] {
+    const blockers: string[] = [];
+    for (const rrset of zone.at(d.name)) {
+        if (rrset.Type === d.type || !CROSS_TYPE.includes(rrset.Type) || rrset.SetIdentifier !== undefined) continue;
+        if (rrset.Type === "CNAME" || d.type === "CNAME") continue;
+        const own = ownershipOf(zone, d.name, rrset.Type, registries);
+        if (own.kind !== "owned") blockers.push(`${d.name} ${rrset.Type} ${describeOwnership(own, owner)}`);
+    }
+    return blockers;
 }
 
-/** A marker needs rewriting when it names an earlier owner, or another resource than desired. */
-function markerOutdated(marker: MarkerRecord, owner: string, resource: string | undefined): boolean {
+/** A marker needs rewriting when it names an earlier owner, another instance or resource, or is (not) encrypted. */
+function markerOutdated(marker: MarkerRecord, wanted: MarkerLabels, resourceSet: boolean, encrypted: boolean): boolean {
     const labels = marker.labels ?? {};
-    return labels.owner !== owner || (resource !== undefined && labels.resource !== resource);
+    return (
+        labels[OWNER_LABEL] !== wanted[OWNER_LABEL] ||
+        labels[INSTANCE_LABEL] !== wanted[INSTANCE_LABEL] ||
+        (resourceSet && labels[RESOURCE_LABEL] !== wanted[RESOURCE_LABEL]) ||
+        encrypted !== (marker.nonce !== undefined)
+    );
 }
 
 function cleanUpLegacyMarkers(zone: LiveZone, registries: Registries, set: ReturnType<typeof changeSet>): void {
     for (const name of set.deletedNames()) {
         for (const legacy of ourLegacyMarkers(zone, name, registries)) {
+            if (markerHolder(legacy, registries) === "other") continue;
             const remaining = zone
                 .at(name)
                 .filter((r) => !(legacy.name === name && r === legacy.rrset) && !set.isDeleted(name, r.Type));
@@ -245,13 +300,33 @@ function cleanUpLegacyMarkers(zone: LiveZone, registries: Registries, set: Retur
     }
 }
 
-/** The plan of a first sync into a zone that holds none of these records (synth, benchmarks). */
-export function planForEmptyZone(inputs: NormalizedInputs): Plan {
+/** The registry of checked inputs. */
+export function registryOf(inputs: Pick<NormalizedInputs, "ownerId" | "txtPrefix" | "txtSuffix" | "txtWildcardReplacement">): Registries["current"] {
+    return {
+        ownerId: inputs.ownerId,
+        txtPrefix: inputs.txtPrefix,
+        txtSuffix: inputs.txtSuffix ?? "",
+        wildcardReplacement: inputs.txtWildcardReplacement ?? "",
+    };
+}
+
+/** Stands for the instance id a create generates (same length), where none exists yet (synth). */
+export const NEW_INSTANCE_PLACEHOLDER = "new-instance";
+
+/**
+ * The plan of a first sync into a zone that holds none of these records (synth, benchmarks).
+ * `instance` is the instance id the markers carry (a placeholder of the real length by default,
+ * so request sizes are the real ones).
+ */
+export function planForEmptyZone(inputs: NormalizedInputs, instance: string = NEW_INSTANCE_PLACEHOLDER, encode?: MarkerEncoder): Plan {
     return planChanges({
         zone: indexZone(inputs.zoneName, []),
         desired: inputs.records,
         previous: [],
-        registries: { current: { ownerId: inputs.ownerId, txtPrefix: inputs.txtPrefix } },
+        registries: { current: registryOf(inputs), instance },
         policy: inputs.policy,
+        legacyAliasMarkers: inputs.markerCompat === "pre-v0.22",
+        encode,
+        encrypted: encode !== undefined,
     });
 }

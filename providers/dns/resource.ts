@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Route53RecordSyncProvider } from "./provider";
-import type { ApiCallCounts, ChangeCounts, NormalizedRecord, Policy, RecordType } from "./types";
+import type { ApiCallCounts, ChangeCounts, MarkerCompat, NormalizedRecord, Policy, RecordType } from "./types";
 
 /** An alias target; `hostedZoneId` is inferred for ALB/CLB, NLB, CloudFront, S3 website, API Gateway and Global Accelerator. */
 export interface Route53AliasArgs {
@@ -41,6 +41,14 @@ export interface Route53RecordSyncArgs {
     /** "sync" (default) creates, updates and deletes; "upsert-only" never deletes; "create-only" never changes existing records. */
     readonly policy?: pulumi.Input<Policy>;
     readonly records: pulumi.Input<pulumi.Input<Route53RecordArgs>[]>;
+    /** Suffix of the TXT marker names (ExternalDNS's --txt-suffix); exclusive with txtPrefix. May contain "%{record_type}". */
+    readonly txtSuffix?: pulumi.Input<string>;
+    /** Replaces a leading "*" in marker names (ExternalDNS's --txt-wildcard-replacement). */
+    readonly txtWildcardReplacement?: pulumi.Input<string>;
+    /** "v0.22" (default) writes only the `a-` marker of alias A records; "pre-v0.22" also keeps the `cname-` marker older ExternalDNS releases read. */
+    readonly markerCompat?: pulumi.Input<MarkerCompat>;
+    /** ExternalDNS's --txt-encrypt-aes-key (32 bytes, plain or base64): markers are written encrypted. Kept secret in state. */
+    readonly txtEncryptionKey?: pulumi.Input<string>;
 }
 
 export class Route53RecordSync extends pulumi.dynamic.Resource {
@@ -59,13 +67,17 @@ export class Route53RecordSync extends pulumi.dynamic.Resource {
     public readonly changeIds!: pulumi.Output<string[]>;
     public readonly changeCounts!: pulumi.Output<ChangeCounts>;
     public readonly apiCalls!: pulumi.Output<ApiCallCounts>;
+    /** This resource instance's id, written into every marker it holds (`external-dns/eim-instance`). */
+    public readonly instanceId!: pulumi.Output<string>;
+    /** Every record (name, type) this instance holds a marker for, including markers of records deleted by hand. */
+    public readonly claims!: pulumi.Output<Array<{ name: string; type: string }>>;
 
     constructor(name: string, args: Route53RecordSyncArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             new Route53RecordSyncProvider(),
             name,
-            { ...args, zoneId: args.zoneId, fqdns: undefined, changeIds: undefined, changeCounts: undefined, apiCalls: undefined },
-            opts,
+            { ...args, zoneId: args.zoneId, fqdns: undefined, changeIds: undefined, changeCounts: undefined, apiCalls: undefined, instanceId: undefined, claims: undefined },
+            { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "txtEncryptionKey"] },
             "eks-ingress-mesh",
             "Route53RecordSync",
         );

@@ -11,6 +11,15 @@ export type RecordType = (typeof RECORD_TYPES)[number];
 export const POLICIES = ["sync", "upsert-only", "create-only"] as const;
 export type Policy = (typeof POLICIES)[number];
 
+/**
+ * Which ExternalDNS releases must see our ownership of alias A records: "v0.22" writes only the
+ * `a-` marker ExternalDNS ≥ 0.22 reads; "pre-v0.22" also keeps the `cname-` marker that every
+ * earlier release wrote and read for alias A records.
+ */
+export const MARKER_COMPATS = ["v0.22", "pre-v0.22"] as const;
+export type MarkerCompat = (typeof MARKER_COMPATS)[number];
+export const DEFAULT_MARKER_COMPAT: MarkerCompat = "v0.22";
+
 export const DEFAULT_TTL = 300;
 export const DEFAULT_POLICY: Policy = "sync";
 
@@ -47,6 +56,14 @@ export interface RecordSyncInputs {
     readonly txtPrefix?: string;
     readonly policy?: Policy;
     readonly records: RecordInput[];
+    /** ExternalDNS's --txt-suffix; mutually exclusive with txtPrefix. */
+    readonly txtSuffix?: string;
+    /** ExternalDNS's --txt-wildcard-replacement. */
+    readonly txtWildcardReplacement?: string;
+    /** Default "v0.22". */
+    readonly markerCompat?: MarkerCompat;
+    /** ExternalDNS's --txt-encrypt-aes-key (32 bytes, plain or base64); set = markers encrypted. Secret. */
+    readonly txtEncryptionKey?: string;
 }
 
 /** A normalized alias target: lower-case FQDN with trailing dot, zone id always known. */
@@ -82,6 +99,10 @@ export interface NormalizedInputs {
     readonly txtPrefix: string;
     readonly policy: Policy;
     readonly records: NormalizedRecord[];
+    readonly txtSuffix: string;
+    readonly txtWildcardReplacement: string;
+    readonly markerCompat: MarkerCompat;
+    readonly txtEncryptionKey?: string;
 }
 
 /** Route53 call counts of one provider operation. */
@@ -107,6 +128,15 @@ export interface RecordSyncOutputs extends NormalizedInputs {
     readonly changeIds: string[];
     readonly changeCounts: ChangeCounts;
     readonly apiCalls: ApiCallCounts;
+    /**
+     * This resource instance's id, written into every marker it holds (`eim-instance`); generated
+     * on create (or on the first update of a state written before it existed) and kept for life.
+     */
+    readonly instanceId: string;
+    /** Every (name, type) this instance holds a marker for, including markers whose record was deleted by hand. */
+    readonly claims: Array<{ name: string; type: string }>;
+    /** Only in the partial state of a failed owner id / naming change: the registry being migrated from. */
+    readonly migratingFrom?: { ownerId: string; txtPrefix: string; txtSuffix?: string; wildcardReplacement?: string };
 }
 
 /**

@@ -6,12 +6,14 @@ import { inferAliasZone } from "./aliasZones";
 import { groupCost, ROUTE53_LIMITS, fits } from "./batches";
 import { MAX_LABEL_LENGTH, MAX_NAME_LENGTH, isInZone, normalizeDomain, normalizeRecordName, withoutDot } from "./names";
 import { recordKey, toRrset } from "./records";
-import { markerLabels, markerName, renderMarker } from "./registry";
-import type { NormalizedAlias, NormalizedInputs, NormalizedRecord, Policy, RecordType } from "./types";
-import { DEFAULT_POLICY, DEFAULT_TTL, POLICIES, RECORD_TYPES } from "./types";
+import { encryptText, NONCE_SIZE, parseEncryptionKey } from "./markerCrypto";
+import type { MarkerNaming } from "./registry";
+import { endpointKeyName, INSTANCE_ID_LENGTH, markerLabels, markerName, renderMarker, serializeLabels, toEndpointName } from "./registry";
+import type { MarkerCompat, NormalizedAlias, NormalizedInputs, NormalizedRecord, Policy, RecordType } from "./types";
+import { DEFAULT_MARKER_COMPAT, DEFAULT_POLICY, DEFAULT_TTL, MARKER_COMPATS, POLICIES, RECORD_TYPES } from "./types";
 import { canonicalValue, TXT_STRING_LIMIT } from "./values";
 import { CheckFailure, CheckOutcome, UNKNOWN } from "../shared/check";
-import { isTxtPrefix, labelProblem, normalizeZoneId, ZONE_ID_PATTERN as ZONE_ID } from "../shared/rules/dns";
+import { isTxtPrefix, isTxtSuffix, labelProblem, normalizeZoneId, ZONE_ID_PATTERN as ZONE_ID } from "../shared/rules/dns";
 
 export { normalizeZoneId };
 
@@ -20,9 +22,10 @@ export type { CheckFailure, CheckOutcome };
 
 export const MAX_TTL = 2147483647;
 
-const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records"];
+const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records", "txtSuffix", "txtWildcardReplacement", "markerCompat", "txtEncryptionKey"];
 const RECORD_FIELDS = ["name", "type", "ttl", "values", "alias", "resource"];
 const ALIAS_FIELDS = ["dnsName", "hostedZoneId", "evaluateTargetHealth"];
+const WILDCARD_REPLACEMENT = /^[a-z0-9_-]{1,63}$/;
 
 /** True when a value (or anything inside it) is still unknown. */
 export function containsUnknown(value: unknown): boolean {
@@ -231,7 +234,21 @@ function checkRecord(raw: unknown, i: number, ctx: RecordContext): NormalizedRec
 }
 
 /** Rules that involve more than one record, or a record and its marker. */
-function checkRecordSet(records: ReadonlyArray<{ record: NormalizedRecord; index: number }>, zoneName: string, ownerId: string | undefined, txtPrefix: string, failures: Failures): void {
+interface MarkerSettings {
+    readonly naming: MarkerNaming;
+    readonly compat: MarkerCompat;
+    /** The AES key when markers are encrypted. */
+    readonly key?: Buffer;
+}
+
+/** The longest marker text this provider writes for a record (instance label included; encrypted when configured). */
+export function markerTextLength(ownerId: string, resource: string | undefined, key?: Buffer): number {
+    const labels = markerLabels(ownerId, resource, "x".repeat(INSTANCE_ID_LENGTH));
+    return key ? encryptText(serializeLabels(labels), key, Buffer.alloc(NONCE_SIZE).toString("base64")).length : renderMarker(labels).length - 2;
+}
+
+function checkRecordSet(records: ReadonlyArray<{ record: NormalizedRecord; index: number }>, zoneName: string, ownerId: string | undefined, settings: MarkerSettings, failures: Failures): void {
+    const txtPrefix = settings.naming;
     const byKey = new Map<string, number>();
     const typesByName = new Map<string, Map<RecordType, number>>();
     for (const { record, index } of records) {
@@ -266,20 +283,29 @@ function checkRecordSet(records: ReadonlyArray<{ record: NormalizedRecord; index
         if (firstLabel.length > MAX_LABEL_LENGTH || withoutDot(marker).length > MAX_NAME_LENGTH) {
             failures.add(`records[${index}].name`, subject, `its TXT ownership marker ${marker} would exceed DNS length limits (label ${MAX_LABEL_LENGTH}, name ${MAX_NAME_LENGTH}); shorten the name or txtPrefix`, "marker-name-too-long");
         }
+        if (record.name !== zoneName) {
+            // ExternalDNS's mapper is not injective for every affix: refuse names it would misread
+            const [ep, t] = toEndpointName(txtPrefix, withoutDot(marker));
+            if (ep !== endpointKeyName(txtPrefix, record.name) || t !== record.type) {
+                failures.add(`records[${index}].name`, subject, `ExternalDNS would read its ownership marker ${marker} as belonging to ${ep || "(no record)"} ${t || "(any type)"}; use a txtPrefix or txtSuffix that separates the type (e.g. "%{record_type}-")`, "marker-ambiguous");
+            }
+        }
         const clash = typesByName.get(marker);
         const clashType = clash && ([...clash.keys()].find((t) => t === "TXT" || t === "CNAME") as RecordType | undefined);
         if (clash && clashType) {
             failures.add(`records[${index}].name`, subject, `its TXT ownership marker ${marker} collides with records[${clash.get(clashType)}] (${marker} ${clashType})`, "marker-collision");
         }
         if (ownerId !== undefined && ownerId !== UNKNOWN && record.resource !== UNKNOWN) {
-            const value = renderMarker(markerLabels(ownerId, record.resource));
-            if (value.length - 2 > TXT_STRING_LIMIT) {
-                failures.add(`records[${index}].resource`, subject, `the ownership marker text is ${value.length - 2} characters; the limit is ${TXT_STRING_LIMIT} (shorten ownerId or resource)`, "marker-too-long");
+            const length = markerTextLength(ownerId, record.resource, settings.key);
+            if (length > TXT_STRING_LIMIT) {
+                failures.add(`records[${index}].resource`, subject, `the ownership marker text is ${length} characters${settings.key ? " encrypted" : ""}; the limit is ${TXT_STRING_LIMIT} (shorten ownerId or resource)`, "marker-too-long");
             }
         }
         if (!containsUnknown(record)) {
             const rrset = toRrset(record);
-            const worst = groupCost([{ action: "UPSERT", rrset }, { action: "UPSERT", rrset: { Name: marker, Type: "TXT", TTL: DEFAULT_TTL, ResourceRecords: [{ Value: "x".repeat(TXT_STRING_LIMIT + 2) }] } }]);
+            const markerChange = { action: "UPSERT" as const, rrset: { Name: marker, Type: "TXT", TTL: DEFAULT_TTL, ResourceRecords: [{ Value: "x".repeat(TXT_STRING_LIMIT + 2) }] } };
+            const markers = settings.compat === "pre-v0.22" && record.alias ? [markerChange, markerChange] : [markerChange];
+            const worst = groupCost([{ action: "UPSERT", rrset }, ...markers]);
             if (!fits(worst, ROUTE53_LIMITS)) {
                 failures.add(`records[${index}].values`, subject, `the record is too large to change in one Route53 request (${worst.records} records / ${worst.valueChars} characters with its marker, UPSERT counted twice)`, "record-too-large");
             }
@@ -352,6 +378,49 @@ export function checkInputs(news: unknown): CheckOutcome {
         }
     }
 
+    const present = (v: unknown): boolean => v !== undefined && v !== null && v !== UNKNOWN;
+    let txtSuffix = "";
+    if (present(news.txtSuffix)) {
+        const suffix = typeof news.txtSuffix === "string" ? news.txtSuffix.toLowerCase() : undefined;
+        if (suffix === undefined || !isTxtSuffix(suffix)) {
+            failures.add("txtSuffix", "txtSuffix", `txtSuffix "${String(news.txtSuffix)}" may only contain a-z, 0-9, "-", "_", "%{record_type}" and single dots (not trailing)`, "txt-suffix");
+        } else if (suffix !== "" && txtPrefix !== "") {
+            failures.add("txtSuffix", "txtSuffix", `txtPrefix ("${txtPrefix}") and txtSuffix ("${suffix}") are mutually exclusive, as in ExternalDNS; set one of them`, "txt-affix-exclusive");
+        } else {
+            txtSuffix = suffix;
+        }
+    }
+
+    let txtWildcardReplacement = "";
+    if (present(news.txtWildcardReplacement)) {
+        const value = typeof news.txtWildcardReplacement === "string" ? news.txtWildcardReplacement.toLowerCase() : undefined;
+        if (value === undefined || (value !== "" && !WILDCARD_REPLACEMENT.test(value))) {
+            failures.add("txtWildcardReplacement", "txtWildcardReplacement", `txtWildcardReplacement "${String(news.txtWildcardReplacement)}" must be one DNS label (a-z, 0-9, "-", "_", at most 63 characters)`, "txt-wildcard-replacement");
+        } else {
+            txtWildcardReplacement = value;
+        }
+    }
+
+    let markerCompat: MarkerCompat = DEFAULT_MARKER_COMPAT;
+    if (present(news.markerCompat)) {
+        if (!(MARKER_COMPATS as readonly unknown[]).includes(news.markerCompat)) {
+            failures.add("markerCompat", "markerCompat", `markerCompat must be one of ${MARKER_COMPATS.join(", ")}, got ${JSON.stringify(news.markerCompat)}`, "marker-compat");
+        } else {
+            markerCompat = news.markerCompat as MarkerCompat;
+        }
+    }
+
+    let key: Buffer | undefined;
+    if (present(news.txtEncryptionKey) && news.txtEncryptionKey !== "") {
+        const parsed = typeof news.txtEncryptionKey === "string" ? parseEncryptionKey(news.txtEncryptionKey) : { error: "must be a string" };
+        if ("error" in parsed) {
+            // the key is secret: the message never repeats it
+            failures.add("txtEncryptionKey", "txtEncryptionKey", `txtEncryptionKey ${parsed.error}`, "txt-encryption-key");
+        } else {
+            key = parsed.key;
+        }
+    }
+
     let policy: Policy = DEFAULT_POLICY;
     if (news.policy !== undefined && news.policy !== null && news.policy !== UNKNOWN) {
         if (!(POLICIES as readonly unknown[]).includes(news.policy)) {
@@ -375,7 +444,8 @@ export function checkInputs(news: unknown): CheckOutcome {
             if (record) checked.push({ record, index });
             return record as NormalizedRecord;
         });
-        checkRecordSet(checked, zoneName, ownerId, txtPrefix, failures);
+        const naming: MarkerNaming = { txtPrefix, txtSuffix, wildcardReplacement: txtWildcardReplacement };
+        checkRecordSet(checked, zoneName, ownerId, { naming, compat: markerCompat, key }, failures);
     }
 
     if (failures.list.length > 0) {
@@ -391,6 +461,10 @@ export function checkInputs(news: unknown): CheckOutcome {
         ownerId: ownerId as string,
         txtPrefix: news.txtPrefix === UNKNOWN ? UNKNOWN : txtPrefix,
         policy: news.policy === UNKNOWN ? (UNKNOWN as Policy) : policy,
+        txtSuffix: news.txtSuffix === UNKNOWN ? UNKNOWN : txtSuffix,
+        txtWildcardReplacement: news.txtWildcardReplacement === UNKNOWN ? UNKNOWN : txtWildcardReplacement,
+        markerCompat: news.markerCompat === UNKNOWN ? (UNKNOWN as MarkerCompat) : markerCompat,
+        ...(present(news.txtEncryptionKey) && news.txtEncryptionKey !== "" ? { txtEncryptionKey: news.txtEncryptionKey as string } : news.txtEncryptionKey === UNKNOWN ? { txtEncryptionKey: UNKNOWN } : {}),
         records: records as NormalizedRecord[],
     };
     return { inputs: inputs as unknown as Record<string, unknown>, failures: [] };

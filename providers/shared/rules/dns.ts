@@ -4,18 +4,19 @@
  * a pinned hosted zone id and the sync policy.
  */
 import { FORBIDDEN_LABEL_CHARS } from "../../dns/registry";
-import { POLICIES } from "../../dns/types";
+import { parseEncryptionKey } from "../../dns/markerCrypto";
+import { MARKER_COMPATS, POLICIES } from "../../dns/types";
 import { oneOfRule, Rule } from "./rule";
 
 /** Why a registry label value (owner id, resource) cannot go into a marker; undefined when it can. */
 export function labelProblem(value: string): string | undefined {
     if (value === "") return "must not be empty";
-    if (FORBIDDEN_LABEL_CHARS.test(value)) return `must not contain commas, "=", quotes, backslashes or white space (got "${value}")`;
+    if (FORBIDDEN_LABEL_CHARS.test(value)) return `must not contain commas, quotes, backslashes or white space (got "${value}")`;
     return undefined;
 }
 
 export const OWNER_ID: Rule = {
-    rule: 'must be a non-empty TXT registry owner id without commas, "=", quotes, backslashes or white space',
+    rule: "must be a non-empty TXT registry owner id without commas, quotes, backslashes or white space",
     test: (v) => typeof v === "string" && labelProblem(v) === undefined,
 };
 
@@ -30,6 +31,25 @@ export function isTxtPrefix(value: string): boolean {
 export const TXT_PREFIX: Rule = {
     rule: 'may only contain a-z, 0-9, "-", "_", "%{record_type}" and single dots (not leading)',
     test: (v) => typeof v === "string" && isTxtPrefix(v),
+};
+
+/** ExternalDNS's --txt-suffix: the prefix's characters, single dots, not trailing. */
+export function isTxtSuffix(value: string): boolean {
+    const suffix = value.toLowerCase();
+    return TXT_PREFIX_PATTERN.test(suffix) && !suffix.endsWith(".");
+}
+
+export const TXT_SUFFIX: Rule = {
+    rule: 'may only contain a-z, 0-9, "-", "_", "%{record_type}" and single dots (not trailing); exclusive with txtPrefix',
+    test: (v) => typeof v === "string" && isTxtSuffix(v),
+};
+
+export const MARKER_COMPAT = oneOfRule(MARKER_COMPATS);
+
+/** ExternalDNS's --txt-encrypt-aes-key: 32 bytes, plain or base64. The value is never shown. */
+export const TXT_ENCRYPTION_KEY: Rule = {
+    rule: "must be 32 bytes long, as plain text or base64 (ExternalDNS's --txt-encrypt-aes-key)",
+    test: (v) => typeof v === "string" && !("error" in parseEncryptionKey(v)),
 };
 
 export const ZONE_ID_PATTERN = /^[A-Z0-9]{1,32}$/;

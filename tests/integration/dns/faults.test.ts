@@ -146,13 +146,17 @@ describe("Route53RecordSync under faults (moto behind the fault proxy)", functio
         await assertConverged(zone, 40);
     });
 
-    it("fails cleanly when the second of three batches gets 500s, keeps the first batch consistent, and converges on a re-run", async () => {
-        // 800 records with ~100 characters of values each (record + marker) need three requests:
-        // Route53's 32000-value-character limit binds before its 1000-record limit.
-        const n = 800;
+    it("fails cleanly when the second of three batches gets 500s, records the first batch as partial state, and converges on the engine's next update", async () => {
+        // 600 records with ~140 characters of values each (record + marker with instance label) need three
+        // requests: Route53's 32000-value-character limit binds before its 1000-record limit.
+        const n = 600;
         const zone = await seedZone("fail500");
         proxy.setFaults({ rules: [{ action: CHANGE, nth: 2, times: 1000, fault: { kind: "status", status: 500 } }] });
-        await assert.rejects(sync(inputsFor(zone.name, n)), (e) => assertCleanError(e, /\b2 of 3\b[\s\S]*InternalFailure/));
+        let partial: { id: string; properties: Inputs } | undefined;
+        await assert.rejects(sync(inputsFor(zone.name, n)), (e) => {
+            partial = e as { id: string; properties: Inputs };
+            return assertCleanError(e, /\b2 of 3\b[\s\S]*InternalFailure/);
+        });
 
         const changeCalls = proxy.calls().filter((c) => c.action === CHANGE);
         assert.strictEqual(changeCalls[0].fault, undefined, "the first batch went through");
@@ -162,10 +166,14 @@ describe("Route53RecordSync under faults (moto behind the fault proxy)", functio
         assert.strictEqual(applied.size, changeCalls[0].changes! / 2, "exactly the first batch's records (each with its marker) are in the zone");
         assert.ok(applied.size > 0 && applied.size < n);
         await assertUntouched(zone);
+        // the partial state names exactly what is live
+        assert.ok(partial && typeof partial.id === "string", "the error carries the id (the SDK's partial-state error)");
+        assert.strictEqual((partial.properties.records as unknown[]).length, applied.size);
 
         proxy.setFaults({ rules: [] });
         proxy.reset();
-        await sync(inputsFor(zone.name, n));
+        const provider = new Route53RecordSyncProvider();
+        await provider.update!(partial.id, partial.properties, (await provider.check!(partial.properties, inputsFor(zone.name, n))).inputs);
         await assertConverged(zone, n);
         assert.strictEqual(proxy.changeSizes().reduce((a, b) => a + b, 0), 2 * (n - applied.size), "the re-run submits exactly what is missing");
     });

@@ -36,7 +36,9 @@ describe("Route53RecordSyncProvider through the gRPC dynamic-provider host", fun
     const news = (records: unknown[], extra: Props = {}): Props => ({ __provider, zoneName: zone.name, ownerId: OWNER, records, ...extra });
 
     it("the serialized provider captures no client, endpoint or credentials", () => {
-        assert.ok(__provider.length < 150_000, `serialized provider is ${__provider.length} chars`);
+        // ~170 000 characters since the provider carries ExternalDNS's mapper, the encrypted-marker codec (Go's gzip)
+        // and the readers of every earlier state shape (96 000 before); a captured SDK client would add megabytes
+        assert.ok(__provider.length < 250_000, `serialized provider is ${__provider.length} chars`);
         assert.match(__provider, /require\("@aws-sdk\/client-route-53"\)/);
         assert.ok(!__provider.includes(moto().endpoint), "endpoint is read at call time, not captured");
         assert.ok(!/testing|AKIA/.test(__provider), "no credentials");
@@ -70,10 +72,12 @@ describe("Route53RecordSyncProvider through the gRPC dynamic-provider host", fun
         assert.strictEqual(created.outs.__provider, __provider, "the host keeps the provider in the state");
         let contents = await zoneContents(client, zone.id);
         assert.strictEqual(contents[`app.${z}. A`], `alias ${ALB}. Z32O12XQLNTSW2 true`);
-        assert.strictEqual(contents[`a-app.${z}. TXT`], `300 ${marker(OWNER, "ingress/demo/app")}`);
+        const instance = created.outs.instanceId as string;
+        assert.match(instance, /^[0-9a-f]{12}$/, "the instance id is generated on create and kept in state");
+        assert.strictEqual(contents[`a-app.${z}. TXT`], `300 ${marker(OWNER, "ingress/demo/app", instance)}`);
         assert.strictEqual(contents[`www.${z}. CNAME`], `300 app.${z}.`);
         assert.strictEqual(contents[`${z}. TXT`], '300 "v=spf1 -all"');
-        assert.strictEqual(contents[`txt-${z}.${z}. TXT`], `300 ${marker(OWNER)}`);
+        assert.strictEqual(contents[`txt-${z}.${z}. TXT`], `300 ${marker(OWNER, undefined, instance)}`);
 
         // diff: nothing, a record change, a zone change
         assert.strictEqual((await host.diff(created.id, urn, created.outs, checked.inputs)).changes, false);

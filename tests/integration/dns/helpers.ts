@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
-import { Route53RecordSyncProvider } from "../../../providers/dns";
+import { NormalizedInputs, Route53RecordSyncProvider } from "../../../providers/dns";
+import { minimumRequests } from "../../../providers/dns/batches";
+import { planForEmptyZone } from "../../../providers/dns/plan";
 import type { MotoServer } from "../fixtures/moto";
 
 export type Props = Record<string, unknown>;
@@ -61,8 +63,9 @@ export async function seed(client: Route53Client, zoneId: string, sets: Resource
     await client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: sets.map((ResourceRecordSet) => ({ Action: action, ResourceRecordSet })) } }));
 }
 
-export const marker = (owner: string, resource?: string): string =>
-    `"heritage=external-dns,external-dns/owner=${owner}${resource ? `,external-dns/resource=${resource}` : ""}"`;
+/** A marker value exactly as written: labels sorted by key (`eim-instance` < `owner` < `resource`). */
+export const marker = (owner: string, resource?: string, instance?: string): string =>
+    `"heritage=external-dns${instance ? `,external-dns/eim-instance=${instance}` : ""},external-dns/owner=${owner}${resource ? `,external-dns/resource=${resource}` : ""}"`;
 
 /**
  * Points the provider's call log at a temp file for the describe block, and raises the rate cap
@@ -120,4 +123,9 @@ export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise
             else process.env[k] = v;
         }
     }
+}
+
+/** The fewest change requests Route53's limits allow for a first sync of these inputs (markers with this instance id). */
+export function minimumChangeCalls(inputs: Props, outs: Props): number {
+    return minimumRequests(planForEmptyZone(inputs as unknown as NormalizedInputs, outs.instanceId as string).groups.flat());
 }

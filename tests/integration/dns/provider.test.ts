@@ -4,7 +4,7 @@ import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-
 import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { useMoto } from "../fixtures/moto";
 import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
-import { createSync, directClient, listZone, marker, newZone, Props, seed, TestZone, updateSync, useCallLog, withEnv, zoneContents } from "./helpers";
+import { createSync, directClient, listZone, marker, minimumChangeCalls, newZone, Props, seed, TestZone, updateSync, useCallLog, withEnv, zoneContents } from "./helpers";
 
 const OWNER = "eim-test";
 const CHANGE = "ChangeResourceRecordSets";
@@ -56,15 +56,16 @@ describe("Route53RecordSync against moto", function () {
             ]),
         );
         const z = zone.name;
+        const i = outs.instanceId as string;
         assert.deepStrictEqual(await zoneContents(client, zone.id), {
             [`${z}. A`]: `alias ${ALB2}. Z35SXDOTRQ7X7K false`,
             [`*.${z}. CNAME`]: "300 app.example.org.",
-            [`a-${z}.${z}. TXT`]: `300 ${marker(OWNER)}`,
-            [`a-app.${z}. TXT`]: `300 ${marker(OWNER, "ingress/demo/app")}`,
-            [`aaaa-v6.${z}. TXT`]: `300 ${marker(OWNER)}`,
+            [`a-${z}.${z}. TXT`]: `300 ${marker(OWNER, undefined, i)}`,
+            [`a-app.${z}. TXT`]: `300 ${marker(OWNER, "ingress/demo/app", i)}`,
+            [`aaaa-v6.${z}. TXT`]: `300 ${marker(OWNER, undefined, i)}`,
             [`app.${z}. A`]: `alias ${ALB}. Z35SXDOTRQ7X7K true`,
-            [`cname-*.${z}. TXT`]: `300 ${marker(OWNER)}`,
-            [`txt-txt.${z}. TXT`]: `300 ${marker(OWNER)}`,
+            [`cname-*.${z}. TXT`]: `300 ${marker(OWNER, undefined, i)}`,
+            [`txt-txt.${z}. TXT`]: `300 ${marker(OWNER, undefined, i)}`,
             [`txt.${z}. TXT`]: `300 "hello world" , "${"x".repeat(255)}" "${"x".repeat(45)}"`,
             [`v6.${z}. AAAA`]: "60 2001:db8::1 , 2001:db8::2",
         });
@@ -105,7 +106,7 @@ describe("Route53RecordSync against moto", function () {
         assert.strictEqual(contents[`www.${z}. A`], `alias ${ALB}. Z35SXDOTRQ7X7K false`);
         assert.strictEqual(contents[`www.${z}. CNAME`], undefined);
         assert.strictEqual(contents[`cname-www.${z}. TXT`], undefined);
-        assert.strictEqual(contents[`a-www.${z}. TXT`], `300 ${marker(OWNER)}`);
+        assert.strictEqual(contents[`a-www.${z}. TXT`], `300 ${marker(OWNER, undefined, first.outs.instanceId as string)}`);
         // one request; Route53 itself would reject a CNAME beside an A, so the CNAME goes first
         assert.deepStrictEqual(calls.lines().filter((l) => l.startsWith(CHANGE)), [
             `${CHANGE} DELETE www.${z}. CNAME|DELETE cname-www.${z}. TXT|UPSERT app.${z}. A|UPSERT api.${z}. A|CREATE www.${z}. A|CREATE a-www.${z}. TXT`,
@@ -120,7 +121,7 @@ describe("Route53RecordSync against moto", function () {
         const first = await createSync(provider, inputs(zone, [{ name: z, type: "A", alias: { dnsName: "d111111abcdef8.cloudfront.net" } }]));
         let contents = await zoneContents(client, zone.id);
         assert.strictEqual(contents[`${z}. A`], "alias d111111abcdef8.cloudfront.net. Z2FDTNDATAQYW2 false");
-        assert.strictEqual(contents[`a-${z}.${z}. TXT`], `300 ${marker(OWNER)}`);
+        assert.strictEqual(contents[`a-${z}.${z}. TXT`], `300 ${marker(OWNER, undefined, first.outs.instanceId as string)}`);
         await updateSync(provider, first.id, first.outs, inputs(zone, [{ name: "@", type: "A", alias: { dnsName: ALB, evaluateTargetHealth: true } }]));
         contents = await zoneContents(client, zone.id);
         assert.strictEqual(contents[`${z}. A`], `alias ${ALB}. Z35SXDOTRQ7X7K true`);
@@ -186,7 +187,7 @@ describe("Route53RecordSync against moto", function () {
         assert.deepStrictEqual(await listZone(client, zone.id), before);
     });
 
-    it("adopts records ExternalDNS wrote for the same owner without any change call", async () => {
+    it("adopts records ExternalDNS wrote for the same owner: one change call that only relabels the markers, records untouched", async () => {
         const zone = await newZone(client, "adopt");
         const z = zone.name;
         await seed(client, zone.id, [
@@ -207,11 +208,17 @@ describe("Route53RecordSync against moto", function () {
                 ]),
             ),
         );
-        assert.strictEqual(wire(CHANGE), 0, `change calls on the wire: ${JSON.stringify(proxy.counts())}`);
+        // taking over = writing this instance's label into the markers (compare-and-swap: DELETE the exact value, CREATE the new)
+        assert.strictEqual(wire(CHANGE), 1, `change calls on the wire: ${JSON.stringify(proxy.counts())}`);
         assert.strictEqual(wire(LIST), 1, "the live zone was read");
-        assert.strictEqual(calls.count(CHANGE), 0, calls.lines().join("\n"));
-        assert.deepStrictEqual(outs.changeCounts, { create: 0, upsert: 0, delete: 0 });
-        assert.deepStrictEqual(await listZone(client, zone.id), before);
+        assert.deepStrictEqual(calls.lines().filter((l) => l.startsWith(CHANGE)), [
+            `${CHANGE} DELETE a-app.${z}. TXT|DELETE cname-api.${z}. TXT|CREATE a-app.${z}. TXT|CREATE cname-api.${z}. TXT`,
+        ]);
+        assert.deepStrictEqual(outs.changeCounts, { create: 2, upsert: 0, delete: 2 });
+        const i = outs.instanceId as string;
+        const relabelled: Record<string, string> = { [`a-app.${z}.`]: marker(OWNER, "ingress/demo/app", i), [`cname-api.${z}.`]: marker(OWNER, "ingress/demo/api", i) };
+        const expected = before.map((r) => (r.Type === "TXT" && relabelled[r.Name!] ? { ...r, ResourceRecords: [{ Value: relabelled[r.Name!] }] } : r));
+        assert.deepStrictEqual(await listZone(client, zone.id), expected, "records and the legacy marker byte-identical; only the two markers relabelled");
     });
 
     it("syncs 2,500 records, then a no-op update makes zero change calls", async function () {
@@ -221,7 +228,7 @@ describe("Route53RecordSync against moto", function () {
         const first = await createSync(provider, inputs(zone, records));
         const firstCalls = { reads: calls.lines().length - calls.count(CHANGE), changes: calls.count(CHANGE) };
         assert.ok(firstCalls.reads <= 5, `first sync reads: ${firstCalls.reads}`);
-        assert.ok(firstCalls.changes <= 6, `first sync change calls: ${firstCalls.changes}`);
+        assert.strictEqual(firstCalls.changes, minimumChangeCalls(first.inputs, first.outs), "the fewest requests Route53's limits allow");
         calls.reset();
         const noop = await throughProxy(() => updateSync(provider, first.id, first.outs, inputs(zone, records)));
         assert.strictEqual(wire(CHANGE), 0, "a no-op sync sends no change request");
@@ -240,9 +247,10 @@ describe("Route53RecordSync against moto", function () {
         await seed(client, zone.id, filler.slice(600));
         calls.reset();
         await createSync(provider, inputs(zone, [{ name: "app", type: "A", alias: { dnsName: ALB } }]));
-        // 1 zone lookup + 2 names (app, a-app) instead of 1 + ceil(1202 / 300) = 6
-        assert.deepStrictEqual(calls.lines().filter((l) => !l.startsWith(CHANGE)), ["ListHostedZonesByName", LIST, LIST]);
-        assert.strictEqual((await zoneContents(client, zone.id))[`a-app.${zone.name}. TXT`], `300 ${marker(OWNER)}`);
+        // 1 zone lookup + 3 names (app, a-app, and cname-app: ExternalDNS < 0.22's marker of an alias A) instead of 1 + ceil(1202 / 300) = 6
+        assert.deepStrictEqual(calls.lines().filter((l) => !l.startsWith(CHANGE)), ["ListHostedZonesByName", LIST, LIST, LIST]);
+        const created = await zoneContents(client, zone.id);
+        assert.match(created[`a-app.${zone.name}. TXT`], new RegExp(`^300 "heritage=external-dns,external-dns/eim-instance=[0-9a-f]{12},external-dns/owner=${OWNER}"$`));
     });
 
     it("shows drift on read and repairs it on the next update", async () => {
@@ -274,12 +282,13 @@ describe("Route53RecordSync against moto", function () {
         const z = zone.name;
         const a = (name: string, ip: string) => ({ name, type: "A", values: [ip] });
         const upsert = await createSync(provider, inputs(zone, [a("keep", "192.0.2.1"), a("drop", "192.0.2.2")], { policy: "upsert-only" }));
+        const held = upsert.outs.instanceId as string;
         await updateSync(provider, upsert.id, upsert.outs, inputs(zone, [a("keep", "192.0.2.9"), a("add", "192.0.2.3")], { policy: "upsert-only" }));
         let contents = await zoneContents(client, zone.id);
         assert.strictEqual(contents[`keep.${z}. A`], "300 192.0.2.9");
         assert.strictEqual(contents[`add.${z}. A`], "300 192.0.2.3");
         assert.strictEqual(contents[`drop.${z}. A`], "300 192.0.2.2", "upsert-only keeps a removed record");
-        assert.strictEqual(contents[`a-drop.${z}. TXT`], `300 ${marker(OWNER)}`);
+        assert.strictEqual(contents[`a-drop.${z}. TXT`], `300 ${marker(OWNER, undefined, held)}`);
 
         const zone2 = await newZone(client, "createonly");
         const z2 = zone2.name;
@@ -324,7 +333,7 @@ describe("Route53RecordSync against moto", function () {
         proxy.reset();
         await throughProxy(() => updateSync(provider, first.id, first.outs, inputs(zone, records)));
         const noopReads = wireCalls();
-        assert.ok(firstChanges <= 3, `first sync change calls: ${firstChanges}`);
+        assert.strictEqual(firstChanges, minimumChangeCalls(first.inputs, first.outs), `first sync change calls: ${firstChanges}`);
         assert.ok(firstReads <= 5, `first sync reads: ${firstReads}`);
         assert.ok(proxy.changeSizes().length === 0 && wire(CHANGE) === 0, "no-op sync makes no change call");
         assert.strictEqual((await listZone(client, zone.id)).length, 2002);

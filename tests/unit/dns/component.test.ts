@@ -58,6 +58,8 @@ describe("Dns component under mocks", () => {
             "ext-a-app.example.com",
             "ext-a-ops.example.com",
             "ext-app.example.com",
+            "ext-cname-app.example.com",
+            "ext-cname-ops.example.com",
             "ext-ops.example.com",
             "ops.example.com",
         ]);

@@ -22,7 +22,8 @@ describe("dns TXT registry: marker names (ExternalDNS format)", () => {
         assert.strictEqual(markerName("ext-", "app.example.com.", "A", ZONE), "ext-a-app.example.com.");
         assert.strictEqual(markerName("_owner.", "app.example.com.", "TXT", ZONE), "_owner.txt-app.example.com.");
         assert.strictEqual(markerName("%{record_type}-reg.", "app.example.com.", "CNAME", ZONE), "cname-reg.app.example.com.");
-        assert.strictEqual(markerName("%{record_type}-reg.", ZONE, "A", ZONE), "a-reg.example.com.example.com.");
+        // ExternalDNS keeps the apex labels intact with a prefix ending in a dot (issue 10 item 1)
+        assert.strictEqual(markerName("%{record_type}-reg.", ZONE, "A", ZONE), "a-reg.example.com.");
     });
 
     it("legacy markers sit at the record name (after the prefix)", () => {
