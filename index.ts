@@ -6,7 +6,8 @@
  *   mesh       Istio, mTLS, resilience policies, the canary TrafficSplit
  *   workloads  the demo app (stable + canary) and kube-ops-view
  *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode
- *   dns        Route53RecordSync: alias records for every Ingress host
+ *   dns        Route53RecordSync: records for every annotated Service and Ingress (dnsSources) and dns.records
+ *   user       your own objects (userResources.ts); annotate them to get records
  */
 import { readStackConfig } from "./config";
 import { Cluster } from "./components/cluster";
@@ -14,9 +15,14 @@ import { Dns } from "./components/dns";
 import { appRoute, Ingress, kubeOpsViewRoutes } from "./components/ingress";
 import { Mesh } from "./components/mesh";
 import { Workloads } from "./components/workloads";
+import { DnsSources } from "./components/dnsSources/collector";
+import { staticRecordInputs } from "./config/dnsRecords";
+import { declareUserResources, UserResources } from "./userResources";
 
-export = async () => {
+export = async (userResources: UserResources = declareUserResources) => {
     const config = readStackConfig();
+    // Before any Service or Ingress is declared: it collects the annotated ones.
+    const dnsSources = new DnsSources(config.domain);
 
     const cluster = new Cluster("cluster", { cluster: config.cluster });
     const onCluster = { providers: { kubernetes: cluster.provider } };
@@ -29,7 +35,7 @@ export = async () => {
 
     const workloads = new Workloads(
         "workloads",
-        { app: config.app, kubeOpsView: config.kubeOpsView, appNamespace: mesh.appNamespace },
+        { app: config.app, kubeOpsView: config.kubeOpsView, appNamespace: mesh.appNamespace, loadBalancerScheme: config.ingress.scheme },
         onCluster,
     );
 
@@ -47,6 +53,9 @@ export = async () => {
         onCluster,
     );
 
+    userResources({ config, kubernetes: cluster.provider });
+
+    const staticRecords = staticRecordInputs(config.dns.records);
     const dns = new Dns("dns", {
         domain: config.domain,
         zoneId: config.dns.zoneId,
@@ -56,8 +65,13 @@ export = async () => {
         txtSuffix: config.dns.txtSuffix,
         markerCompat: config.dns.markerCompat,
         txtEncryptionKey: config.dns.txtEncryptionKey,
-        records: ingress.records,
+        records: [],
+        passThrough: {
+            records: dnsSources.records.apply((sourced) => [...staticRecords, ...sourced]),
+            names: dnsSources.hostnames.apply((names) => [...staticRecords.map((r) => r.name), ...names]),
+        },
     });
+    dnsSources.seal();
 
     return {
         clusterName: cluster.clusterName,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MarkerCompat, Policy, renderSyncPolicy, Route53RecordSync } from "../providers/dns";
+import type { Route53RecordArgs } from "../providers/dns/resource";
 import { normalizeDomain, normalizeRecordName, withoutDot } from "../providers/dns/names";
 
 /** A DNS name that should point at a load balancer (an ALB created for an Ingress). */
@@ -34,6 +35,12 @@ export interface DnsArgs {
     readonly txtEncryptionKey?: pulumi.Input<string>;
     /** One alias A record per request (evaluateTargetHealth on). */
     readonly records: DnsRecordRequest[];
+    /**
+     * Records passed through as they are (annotated Services and Ingresses,
+     * `dns.records`), with the names they hold: known in preview, when the
+     * records may still wait on a load balancer's status.
+     */
+    readonly passThrough?: { readonly records: pulumi.Input<Route53RecordArgs[]>; readonly names: pulumi.Input<string[]> };
 }
 
 /**
@@ -52,6 +59,12 @@ export class Dns extends pulumi.ComponentResource {
     constructor(name: string, args: DnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-ingress-mesh:index:Dns", name, {}, opts);
 
+        const requested: Route53RecordArgs[] = args.records.map((r) => ({
+            name: r.hostname,
+            type: "A" as const,
+            alias: { dnsName: r.aliasTarget, hostedZoneId: r.aliasHostedZoneId, evaluateTargetHealth: true },
+            ...(r.resource === undefined ? {} : { resource: r.resource }),
+        }));
         const lookedUp = args.zoneId === undefined;
         const zoneId = lookedUp ? aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, { parent: this }).zoneId : pulumi.output(args.zoneId as pulumi.Input<string>);
 
@@ -66,22 +79,24 @@ export class Dns extends pulumi.ComponentResource {
                 txtSuffix: args.txtSuffix,
                 markerCompat: args.markerCompat,
                 txtEncryptionKey: args.txtEncryptionKey === undefined ? undefined : pulumi.secret(args.txtEncryptionKey),
-                records: args.records.map((r) => ({
-                    name: r.hostname,
-                    type: "A" as const,
-                    alias: { dnsName: r.aliasTarget, hostedZoneId: r.aliasHostedZoneId, evaluateTargetHealth: true },
-                    ...(r.resource === undefined ? {} : { resource: r.resource }),
-                })),
+                records: pulumi.output(args.passThrough?.records ?? []).apply((more) => [...requested, ...(more as Route53RecordArgs[])]),
             },
             { parent: this },
         );
 
         // Known at preview time (the sync's own outputs are not, on first creation).
         const names = pulumi.all([args.domain, ...args.records.map((r) => r.hostname)]).apply(([domain, ...hostnames]) => recordNames(domain, hostnames));
-        this.fqdns = names.apply((list) => [...new Set(list.map(withoutDot))]);
+        const allNames = pulumi.all([args.domain, names, args.passThrough?.names ?? []]).apply(([domain, list, more]) => [...list, ...recordNames(domain, more)]);
+        this.fqdns = allNames.apply((list) => [...new Set(list.map(withoutDot))]);
         this.zoneId = zoneId;
-        this.syncPolicyJson = pulumi.all([zoneId, args.domain, args.txtPrefix, args.txtSuffix, names]).apply(([id, domain, txtPrefix, txtSuffix, list]) =>
-            renderSyncPolicy({ zoneId: id, zoneName: domain, txtPrefix, txtSuffix, records: list.map((n) => ({ name: n, type: "A" })), lookupZoneByName: lookedUp }),
+        const typed = pulumi
+            .all([args.domain, names, pulumi.output(args.passThrough?.records ?? [])])
+            .apply(([domain, list, more]) => [
+                ...list.map((n) => ({ name: n, type: "A" })),
+                ...(more as Array<{ name: string; type: string }>).flatMap((r) => recordNames(domain, [r.name]).map((n) => ({ name: n, type: r.type }))),
+            ]);
+        this.syncPolicyJson = pulumi.all([zoneId, args.domain, args.txtPrefix, args.txtSuffix, typed]).apply(([id, domain, txtPrefix, txtSuffix, list]) =>
+            renderSyncPolicy({ zoneId: id, zoneName: domain, txtPrefix, txtSuffix, records: list, lookupZoneByName: lookedUp }),
         );
 
         this.registerOutputs({ fqdns: this.fqdns, zoneId: this.zoneId, syncPolicyJson: this.syncPolicyJson });

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig, KubeOpsViewConfig } from "../config";
 import { appPort, appVersions, configMapArgs, deploymentArgs, serviceArgs } from "./workloads/demoApp";
-import { kubeOpsViewChart, kubeOpsViewValues } from "./workloads/kubeOpsView";
+import { kubeOpsViewChart, kubeOpsViewServiceArgs, kubeOpsViewValues } from "./workloads/kubeOpsView";
 
 export interface WorkloadsArgs {
     /** Images, replicas and hostname of the demo app. */
@@ -11,6 +11,8 @@ export interface WorkloadsArgs {
     readonly kubeOpsView: KubeOpsViewConfig;
     /** Namespace of the demo app; the mesh layer creates it and labels it for sidecar injection. */
     readonly appNamespace: pulumi.Input<string>;
+    /** Scheme of kube-ops-view's NLB when `kubeOpsView.expose` is "service"; default "internet-facing". */
+    readonly loadBalancerScheme?: pulumi.Input<string>;
 }
 
 /** A Service other layers route to. */
@@ -32,6 +34,8 @@ export class Workloads extends pulumi.ComponentResource {
     readonly kubeOpsViewService?: ServiceRef;
     readonly deployments: Record<string, k8s.apps.v1.Deployment>;
     readonly kubeOpsView?: k8s.helm.v3.Release;
+    /** kube-ops-view's own NLB Service (`kubeOpsView.expose: service`). */
+    readonly kubeOpsViewLoadBalancer?: k8s.core.v1.Service;
 
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-ingress-mesh:index:Workloads", name, {}, opts);
@@ -67,6 +71,13 @@ export class Workloads extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            if (args.kubeOpsView.expose === "service") {
+                this.kubeOpsViewLoadBalancer = new k8s.core.v1.Service(
+                    `${name}-kube-ops-view-nlb`,
+                    kubeOpsViewServiceArgs(args.kubeOpsView, args.loadBalancerScheme ?? "internet-facing"),
+                    { parent: this, dependsOn: [this.kubeOpsView] },
+                );
+            }
             this.kubeOpsViewService = {
                 namespace: kubeOpsViewChart.namespace,
                 name: kubeOpsViewChart.serviceName,
