@@ -36,14 +36,21 @@ function trafficSplitPlan(inputs: TrafficSplitInputs): DynamicPlan {
     };
 }
 
-/** The change batches a first sync sends to an empty zone: every record with its TXT ownership marker. */
+/**
+ * The change batches a first sync sends to an empty zone: every record with its TXT ownership marker,
+ * and which source (annotated object or stack config, the marker's `resource` label) asked for each.
+ */
 function recordSyncPlan(inputs: NormalizedInputs): DynamicPlan {
     const plan = planForEmptyZone(inputs);
-    const names = inputs.records.map((r) => `${r.type} ${r.name.replace(/\.$/, "")}`);
+    const names = inputs.records.map((r) => `${r.type} ${r.name.replace(/\.$/, "")}${r.resource ? ` ← ${r.resource}` : ""}`);
+    const sources: Record<string, string[]> = {};
+    for (const r of inputs.records) {
+        (sources[r.resource ?? "(unlabelled)"] ??= []).push(`${r.type} ${r.name.replace(/\.$/, "")}`);
+    }
     return {
         label: `${inputs.records.length} record${inputs.records.length === 1 ? "" : "s"} in ${inputs.zoneName.replace(/\.$/, "")}: ${names.join(", ")}`,
         manifests: [],
-        summary: { zoneName: inputs.zoneName, ownerId: inputs.ownerId, policy: inputs.policy, counts: plan.counts, batches: packBatches(plan.groups) },
+        summary: { zoneName: inputs.zoneName, ownerId: inputs.ownerId, policy: inputs.policy, sources, counts: plan.counts, batches: packBatches(plan.groups) },
     };
 }
 

@@ -86,7 +86,7 @@ export function sourceRecords(o: SourceObject, domain: string): SourceResult {
     const label = sourceLabel(o);
     const hostnames = sourceHostnames(o, domain);
     const parsed = parseSourceAnnotations(o.annotations);
-    if (!parsed.ok || parsed.value === undefined) return hostnames;
+    if (!parsed.ok || parsed.value === undefined) return { records: [], problems: hostnames.problems };
     const problems = [...hostnames.problems];
     if (o.kind === "service" && o.serviceType !== "LoadBalancer") {
         problems.push(`${label}: ${HOSTNAME_ANNOTATION} is set on a Service of type ${o.serviceType ?? "ClusterIP"}; only LoadBalancer Services get records`);
