@@ -37,9 +37,9 @@ interface Collected {
 const annotated = (m: ObjectMeta | undefined): boolean =>
     m?.annotations?.[HOSTNAME_ANNOTATION] !== undefined || m?.annotations?.[`${NEW_ANNOTATION_PREFIX}hostname`] !== undefined;
 
-/** Throws one error listing every problem (each names its object). */
+/** Throws one error listing every problem (each names its object); a RunError, so the engine shows the message without a stack trace. */
 function refuse(problems: string[]): never {
-    throw new Error(`dns sources: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n  - ${problems.join("\n  - ")}`);
+    throw new pulumi.RunError(`dns sources: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n  - ${problems.join("\n  - ")}`);
 }
 
 /**
@@ -96,7 +96,7 @@ export class DnsSources {
         // Too late to be published: fail the object's registration if it asks for records.
         const metadata = pulumi.output(args.props.metadata as pulumi.Input<ObjectMeta> | undefined).apply((m) => {
             if (annotated(m)) {
-                throw new Error(
+                throw new pulumi.RunError(
                     `dns sources: ${kind} ${args.name} has ${HOSTNAME_ANNOTATION} but was declared after the DNS layer took its sources ` +
                         "(inside an apply, or after the program returned); declare it in the program body",
                 );
