@@ -64,6 +64,8 @@ export interface AnalysisConfig {
     readonly maxErrorRate: number;
     readonly bakeSeconds: number;
     readonly intervalSeconds: number;
+    /** Fewest canary requests a measurement window needs to be judged; 0 judges every window. */
+    readonly minRequests: number;
 }
 
 export interface CanaryConfig {
@@ -201,6 +203,7 @@ function readCanary(c: ConfigReader, prometheusEnabled: boolean): CanaryConfig {
             maxErrorRate: a.number("maxErrorRate", 0.05, { min: 0, max: 1 }),
             bakeSeconds,
             intervalSeconds,
+            minRequests: a.integer("minRequests", 20, 0, 1_000_000),
         };
     }
     return { weight, maxStep, force, header, analysis };
