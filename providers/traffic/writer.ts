@@ -65,6 +65,34 @@ export interface Written {
     readonly found?: KubeObject;
 }
 
+/** Whether `live` is exactly what `desired` asked for: our marks and our spec. */
+function isWrittenAsDesired(live: KubeObject | undefined, desired: KubeObject): live is KubeObject {
+    if (!live) {
+        return false;
+    }
+    const annotations = live.metadata.annotations ?? {};
+    const ours = Object.entries(desired.metadata.annotations ?? {}).every(([k, v]) => annotations[k] === v);
+    return ours && diffFields(desired.spec, live.spec, "spec", 1).length === 0;
+}
+
+/**
+ * A write whose response never came (connection dropped, timeout) may have
+ * been applied. Read the object back: if it is exactly what we wrote, the
+ * write happened; otherwise report the original error.
+ */
+async function confirmLostWrite(api: TrafficRouterApi, desired: KubeObject, err: unknown): Promise<KubeObject> {
+    if (isKubeApiError(err)) {
+        throw err;
+    }
+    const { namespace = "", name = "" } = desired.metadata;
+    const live = await api.getVirtualService(namespace, name).catch(() => undefined);
+    if (isWrittenAsDesired(live, desired)) {
+        log.warn(`${vsName(desired.metadata)}: the API server's answer was lost, but the object reads back as written; going on`);
+        return live;
+    }
+    throw err;
+}
+
 /** One GET and one write; re-read and retry on 409 Conflict / 404, bounded. */
 export async function writeVirtualService(api: TrafficRouterApi, desired: KubeObject, opts: WriteOptions): Promise<Written> {
     const { namespace = "", name = "" } = desired.metadata;
@@ -79,7 +107,7 @@ export async function writeVirtualService(api: TrafficRouterApi, desired: KubeOb
                 if (!opts.creating) {
                     log.warn(`${what} was deleted outside Pulumi; recreating it`);
                 }
-                return { written: await api.createVirtualService(desired) };
+                return { written: await api.createVirtualService(desired).catch((err) => confirmLostWrite(api, desired, err)) };
             }
             const refusal = opts.refusal(live);
             if (refusal !== undefined) {
@@ -92,7 +120,8 @@ export async function writeVirtualService(api: TrafficRouterApi, desired: KubeOb
                     reportedDrift = true;
                 }
             }
-            return { written: await api.replaceVirtualService(onTopOf(desired, live)), found: live };
+            const next = onTopOf(desired, live);
+            return { written: await api.replaceVirtualService(next).catch((err) => confirmLostWrite(api, next, err)), found: live };
         } catch (err) {
             const retryable = isKubeApiError(err, 409) || isKubeApiError(err, 404);
             if (!retryable) {

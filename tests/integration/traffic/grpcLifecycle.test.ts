@@ -232,6 +232,18 @@ describe("TrafficSplit through every engine operation (gRPC host, Kubernetes API
             assert.deepStrictEqual(live(), []);
         });
 
+        it("a write applied whose answer was lost is read back, so state records what exists and destroy leaves nothing", async () => {
+            api.loseNextResponse({ method: "POST" });
+            assert.strictEqual(await engine.up(urn, news()), "create");
+            assert.strictEqual(instanceOf(liveApp()), engine.get(urn)!.outputs.instanceId);
+            api.loseNextResponse({ method: "PUT" });
+            assert.strictEqual(await engine.up(urn, news({ canaryWeight: 20 })), "update");
+            assert.strictEqual(engine.get(urn)!.outputs.appliedCanaryWeight, 20);
+            assert.match(host.stderr(), /the API server's answer was lost, but the object reads back as written/);
+            await engine.destroy(urn);
+            assert.deepStrictEqual(live(), []);
+        });
+
         it("update: a clean rollback keeps the old state exactly (the raise shows again in the next preview)", async () => {
             await engine.up(urn, news({ analysis }));
             const before = engine.get(urn)!;
