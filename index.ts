@@ -3,9 +3,10 @@
  *
  *   config     the stack's validated settings (config.ts)
  *   cluster    EKS + VPC + node group + VPC CNI + OIDC, or an existing cluster
- *   mesh       Istio, mTLS, resilience policies, the canary TrafficSplit
+ *   mesh       Istio, mTLS, resilience policies
  *   workloads  the demo app (stable + canary) and kube-ops-view
- *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode
+ *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode (the app's waits for the gateway)
+ *   canary     the TrafficSplit, once the app and its Ingress exist (its gate needs their traffic)
  *   dns        Route53RecordSync: alias records for every Ingress host
  */
 import { readStackConfig } from "./config";
@@ -42,10 +43,12 @@ export = async () => {
             oidcProviderArn: config.cluster.kubeconfig ? undefined : cluster.oidcProviderArn,
             oidcProviderUrl: config.cluster.kubeconfig ? undefined : cluster.oidcProviderUrl,
             ingress: config.ingress,
-            routes: [appRoute(config.app, mesh.gateway, [mesh]), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService)],
+            routes: [appRoute(config.app, mesh.gateway), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService)],
         },
         onCluster,
     );
+
+    const canary = mesh.splitTraffic({ after: [...workloads.app, ingress.ingresses.app] });
 
     const dns = new Dns("dns", {
         domain: config.domain,
@@ -67,7 +70,7 @@ export = async () => {
         urls: ingress.urls,
         fqdns: dns.fqdns,
         dnsSyncPolicy: dns.syncPolicyJson,
-        canaryWeight: mesh.canaryWeight,
-        stableWeight: mesh.stableWeight,
+        canaryWeight: canary.canaryWeight,
+        stableWeight: canary.stableWeight,
     };
 };

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppConfig, KubeOpsViewConfig } from "../config";
 import { appPort, appVersions, configMapArgs, deploymentArgs, serviceArgs } from "./workloads/demoApp";
 import { kubeOpsViewChart, kubeOpsViewValues } from "./workloads/kubeOpsView";
+import { HELM_TIMEOUT_SECONDS } from "./mesh/istio";
 
 export interface WorkloadsArgs {
     /** Images, replicas and hostname of the demo app. */
@@ -31,6 +32,8 @@ export class Workloads extends pulumi.ComponentResource {
     /** Undefined when kube-ops-view is disabled. */
     readonly kubeOpsViewService?: ServiceRef;
     readonly deployments: Record<string, k8s.apps.v1.Deployment>;
+    /** The app's Deployments and Service: the canary split waits for these, so both subsets have endpoints. */
+    readonly app: pulumi.Resource[];
     readonly kubeOpsView?: k8s.helm.v3.Release;
 
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -47,6 +50,7 @@ export class Workloads extends pulumi.ComponentResource {
             );
         }
         const service = new k8s.core.v1.Service(`${name}-app`, serviceArgs(args.appNamespace), { parent: this });
+        this.app = [...Object.values(this.deployments), service];
         this.appService = {
             namespace: service.metadata.namespace,
             name: service.metadata.name,
@@ -64,6 +68,8 @@ export class Workloads extends pulumi.ComponentResource {
                     repositoryOpts: { repo: kubeOpsViewChart.repo },
                     namespace: kubeOpsViewChart.namespace,
                     values: kubeOpsViewValues(args.kubeOpsView),
+                    skipAwait: false,
+                    timeout: HELM_TIMEOUT_SECONDS,
                 },
                 { parent: this },
             );
