@@ -3,11 +3,12 @@
  *
  *   config     the stack's validated settings (config.ts)
  *   cluster    EKS + VPC + node group + VPC CNI + OIDC, or an existing cluster
- *   mesh       Istio, mTLS, resilience policies, the canary TrafficSplit
+ *   mesh       Istio, mTLS, resilience policies
  *   workloads  the demo app (stable + canary) and kube-ops-view
- *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode
- *   dns        Route53RecordSync: records for every annotated Service and Ingress (dnsSources) and dns.records
+ *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode (the app's waits for the gateway)
+ *   canary     the TrafficSplit, once the app and its Ingress exist (its gate needs their traffic)
  *   user       your own objects (userResources.ts); annotate them to get records
+ *   dns        Route53RecordSync: records for every annotated Service and Ingress (dnsSources) and dns.records
  */
 import { readStackConfig } from "./config";
 import { Cluster } from "./components/cluster";
@@ -48,10 +49,12 @@ export = async (userResources: UserResources = declareUserResources) => {
             oidcProviderArn: config.cluster.kubeconfig ? undefined : cluster.oidcProviderArn,
             oidcProviderUrl: config.cluster.kubeconfig ? undefined : cluster.oidcProviderUrl,
             ingress: config.ingress,
-            routes: [appRoute(config.app, mesh.gateway, [mesh]), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService)],
+            routes: [appRoute(config.app, mesh.gateway), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService)],
         },
         onCluster,
     );
+
+    const canary = mesh.splitTraffic({ after: [...workloads.app, ingress.ingresses.app] });
 
     userResources({ config, kubernetes: cluster.provider });
 
@@ -81,7 +84,7 @@ export = async (userResources: UserResources = declareUserResources) => {
         urls: ingress.urls,
         fqdns: dns.fqdns,
         dnsSyncPolicy: dns.syncPolicyJson,
-        canaryWeight: mesh.canaryWeight,
-        stableWeight: mesh.stableWeight,
+        canaryWeight: canary.canaryWeight,
+        stableWeight: canary.stableWeight,
     };
 };

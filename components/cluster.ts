@@ -28,8 +28,16 @@ const ec2TrustPolicy = JSON.stringify({
  * `cluster.kubeconfig` is set, an existing cluster and no AWS resources at all.
  */
 export class Cluster extends pulumi.ComponentResource {
-    /** Kubernetes provider for the other layers. */
+    /**
+     * Kubernetes provider for the other layers. On a new cluster it depends on
+     * the managed node group, so nothing is installed before there are nodes
+     * to schedule it on (Helm releases wait for their pods), and on destroy
+     * every Kubernetes object, the load balancer controller included, goes
+     * before the nodes do.
+     */
     readonly provider: k8s.Provider;
+    /** The managed node group; undefined for an existing cluster. */
+    readonly nodeGroup?: eks.ManagedNodeGroup;
     /** Always a secret. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
@@ -98,7 +106,7 @@ export class Cluster extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [eksCluster] },
             );
 
-            new eks.ManagedNodeGroup(
+            this.nodeGroup = new eks.ManagedNodeGroup(
                 `${name}-nodes`,
                 {
                     cluster: eksCluster,
@@ -120,7 +128,11 @@ export class Cluster extends pulumi.ComponentResource {
             this.oidcProviderUrl = eksCluster.oidcProviderUrl;
         }
 
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this, dependsOn: this.nodeGroup ? [this.nodeGroup] : [] },
+        );
 
         this.registerOutputs({
             kubeconfig: this.kubeconfig,

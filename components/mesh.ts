@@ -2,8 +2,16 @@
  * The mesh layer: Istio from its Helm charts (base → istiod → ingress
  * gateway), the app namespace with sidecar injection, the edge Gateway, mTLS,
  * the app's DestinationRule (subsets + circuit breaker), a local rate limit,
- * optional Prometheus for the canary gate, and the TrafficSplit that owns the
- * app's VirtualService (weights, header route, retries, timeout, faults).
+ * optional Prometheus for the canary gate, and — through `splitTraffic`, once
+ * the app and its edge exist — the TrafficSplit that owns the app's
+ * VirtualService (weights, header route, retries, timeout, faults).
+ *
+ * Dependencies point one way, from what consumes to what it needs: the app's
+ * Ingress waits for the gateway it routes to (`gateway.dependsOn`), never for
+ * the TrafficSplit; the TrafficSplit waits for the gateway, the Gateway and
+ * DestinationRule, Prometheus, and whatever the caller names in
+ * `splitTraffic` (the app's Deployments and its Ingress), so its gate bakes
+ * when traffic can reach the canary.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +20,7 @@ import { TrafficSplit } from "../providers/traffic";
 import {
     ChartRelease,
     GATEWAY_NAMESPACE,
+    HELM_TIMEOUT_SECONDS,
     GatewayEndpoint,
     gatewayEndpoint,
     gatewayRelease,
@@ -35,6 +44,30 @@ import {
 } from "./mesh/policies";
 
 export type { GatewayEndpoint } from "./mesh/istio";
+
+/** How the ingress layer reaches the gateway, and what must exist before an Ingress routes to it. */
+export interface MeshGateway extends GatewayEndpoint {
+    /** The gateway's Helm release (its Service and pods) and the edge Gateway object. */
+    readonly dependsOn: pulumi.Resource[];
+}
+
+export interface SplitTrafficArgs {
+    /**
+     * What must run before the weights change and the gate bakes: the app's
+     * Deployments and Service (so both subsets have endpoints) and its
+     * Ingress (so edge traffic can arrive).
+     */
+    readonly after: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The canary split of the app's traffic. */
+export interface CanaryTraffic {
+    /** Owns the app's VirtualService. */
+    readonly trafficSplit: TrafficSplit;
+    /** Canary weight in the cluster after this update (the requested one until the provider reports it). */
+    readonly canaryWeight: pulumi.Output<number>;
+    readonly stableWeight: pulumi.Output<number>;
+}
 export { appPodLabels, appSelectorLabels, CANARY_SUBSET, STABLE_SUBSET, VERSION_LABEL } from "./mesh/policies";
 
 export interface MeshArgs {
@@ -85,26 +118,27 @@ function renderMeshObjects(args: MeshArgs, appService: string, prometheus: strin
 
 export class Mesh extends pulumi.ComponentResource {
     /** Where the ingress layer sends traffic: the gateway's ClusterIP Service (ALB targets its pods in IP mode). */
-    readonly gateway: GatewayEndpoint;
+    readonly gateway: MeshGateway;
     /**
      * The app namespace (sidecar injection on). Resolves only after istiod is
      * installed, so workloads deployed into it get their sidecars.
      */
     readonly appNamespace: pulumi.Output<string>;
-    /** Owns the app's VirtualService. */
-    readonly trafficSplit: TrafficSplit;
-    /** Canary weight in the cluster after this update (the requested one until the provider reports it). */
-    readonly canaryWeight: pulumi.Output<number>;
-    readonly stableWeight: pulumi.Output<number>;
     /** "namespace/service:port" of Prometheus when `mesh.prometheus.enabled`. */
     readonly prometheus?: string;
+    private readonly baseName: string;
+    private readonly split: ReturnType<typeof renderMeshObjects>["split"];
+    private readonly kubeconfig: pulumi.Input<string>;
+    /** What the TrafficSplit needs from this layer. */
+    private readonly splitNeeds: pulumi.Resource[];
 
     constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-ingress-mesh:index:Mesh", name, {}, opts);
         const { mesh, app } = args;
         const appService = args.appServiceName ?? "app";
+        this.baseName = name;
+        this.kubeconfig = args.kubeconfig;
         this.prometheus = mesh.prometheus.enabled ? PROMETHEUS_SERVICE : undefined;
-        this.gateway = gatewayEndpoint;
 
         // Render every object before registering any resource: a bad value fails with nothing half-created,
         // and as a RunError, which the engine reports as its message alone (no stack trace).
@@ -115,13 +149,15 @@ export class Mesh extends pulumi.ComponentResource {
             throw new pulumi.RunError(e instanceof Error ? e.message : String(e));
         }
         const { gatewayObject, peerAuthentication, destinationRule, rateLimit, split } = objects;
+        this.split = split;
 
         const namespace = (id: string, nsName: string, labels: Record<string, string> = {}) =>
             new k8s.core.v1.Namespace(`${name}-${id}`, { metadata: { name: nsName, labels: { ...managedLabels, ...labels } } }, { parent: this });
         const release = (id: string, r: ChartRelease, dependsOn: pulumi.Resource[]) =>
             new k8s.helm.v3.Release(
                 `${name}-${id}`,
-                { name: r.name, chart: r.chart, version: r.version, repositoryOpts: { repo: r.repo }, namespace: r.namespace, values: r.values },
+                // Helm waits for the release's pods (skipAwait false) up to `timeout`; see HELM_TIMEOUT_SECONDS.
+                { name: r.name, chart: r.chart, version: r.version, repositoryOpts: { repo: r.repo }, namespace: r.namespace, values: r.values, skipAwait: false, timeout: HELM_TIMEOUT_SECONDS },
                 { parent: this, dependsOn },
             );
         const custom = (id: string, obj: IstioObject<unknown>, dependsOn: pulumi.Resource[]) =>
@@ -142,24 +178,30 @@ export class Mesh extends pulumi.ComponentResource {
         const destinationRuleCr = custom("destination-rule", destinationRule, [istiod, appNs]);
         custom("local-ratelimit", rateLimit, [istiod, appNs]);
 
-        this.trafficSplit = new TrafficSplit(
-            `${name}-traffic-split`,
-            { ...split, hosts: [...split.hosts], gateways: split.gateways && [...split.gateways], kubeconfig: pulumi.secret(args.kubeconfig) },
-            { parent: this, dependsOn: [appNs, istiod, ingressGateway, gatewayCr, destinationRuleCr, ...(prometheus ? [prometheus] : [])] },
-        );
-
+        this.gateway = { ...gatewayEndpoint, dependsOn: [ingressGateway, gatewayCr] };
+        this.splitNeeds = [appNs, istiod, ingressGateway, gatewayCr, destinationRuleCr, ...(prometheus ? [prometheus] : [])];
         this.appNamespace = pulumi.all([appNs.metadata.name, istiod.status]).apply(([ns]) => ns);
-        this.canaryWeight = pulumi
-            .output(this.trafficSplit.appliedCanaryWeight)
-            .apply((applied) => (typeof applied === "number" ? applied : split.canaryWeight));
-        this.stableWeight = this.canaryWeight.apply((w) => 100 - w);
 
         this.registerOutputs({
-            gateway: this.gateway,
+            gateway: gatewayEndpoint,
             appNamespace: this.appNamespace,
-            canaryWeight: this.canaryWeight,
-            stableWeight: this.stableWeight,
             prometheus: this.prometheus,
         });
+    }
+
+    /**
+     * The TrafficSplit that owns the app's VirtualService, a child of this
+     * component (as `eks.Cluster.createNodeGroup` adds node groups), created
+     * once `args.after` can name the app and its edge.
+     */
+    splitTraffic(args: SplitTrafficArgs): CanaryTraffic {
+        const split = this.split;
+        const trafficSplit = new TrafficSplit(
+            `${this.baseName}-traffic-split`,
+            { ...split, hosts: [...split.hosts], gateways: split.gateways && [...split.gateways], kubeconfig: pulumi.secret(this.kubeconfig) },
+            { parent: this, dependsOn: [...this.splitNeeds, ...args.after] },
+        );
+        const canaryWeight = pulumi.output(trafficSplit.appliedCanaryWeight).apply((applied) => (typeof applied === "number" ? applied : split.canaryWeight));
+        return { trafficSplit, canaryWeight, stableWeight: canaryWeight.apply((w) => 100 - w) };
     }
 }

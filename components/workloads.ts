@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppConfig, KubeOpsViewConfig } from "../config";
 import { appPort, appVersions, configMapArgs, deploymentArgs, serviceArgs } from "./workloads/demoApp";
 import { kubeOpsViewChart, kubeOpsViewServiceArgs, kubeOpsViewValues } from "./workloads/kubeOpsView";
+import { HELM_TIMEOUT_SECONDS } from "./mesh/istio";
 
 export interface WorkloadsArgs {
     /** Images, replicas and hostname of the demo app. */
@@ -33,6 +34,8 @@ export class Workloads extends pulumi.ComponentResource {
     /** Undefined when kube-ops-view is disabled. */
     readonly kubeOpsViewService?: ServiceRef;
     readonly deployments: Record<string, k8s.apps.v1.Deployment>;
+    /** The app's Deployments and Service: the canary split waits for these, so both subsets have endpoints. */
+    readonly app: pulumi.Resource[];
     readonly kubeOpsView?: k8s.helm.v3.Release;
     /** kube-ops-view's own NLB Service (`kubeOpsView.expose: service`). */
     readonly kubeOpsViewLoadBalancer?: k8s.core.v1.Service;
@@ -51,6 +54,7 @@ export class Workloads extends pulumi.ComponentResource {
             );
         }
         const service = new k8s.core.v1.Service(`${name}-app`, serviceArgs(args.appNamespace), { parent: this });
+        this.app = [...Object.values(this.deployments), service];
         this.appService = {
             namespace: service.metadata.namespace,
             name: service.metadata.name,
@@ -68,6 +72,8 @@ export class Workloads extends pulumi.ComponentResource {
                     repositoryOpts: { repo: kubeOpsViewChart.repo },
                     namespace: kubeOpsViewChart.namespace,
                     values: kubeOpsViewValues(args.kubeOpsView),
+                    skipAwait: false,
+                    timeout: HELM_TIMEOUT_SECONDS,
                 },
                 { parent: this },
             );

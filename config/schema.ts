@@ -213,6 +213,7 @@ const canary = group(
                 maxErrorRate: decimal({ description: "largest tolerated error rate", rule: fromCheck.MAX_ERROR_RATE, default: 0.05 }),
                 bakeSeconds: integer({ description: "how long a raised weight must stay healthy", rule: fromCheck.BAKE_SECONDS, default: 300 }),
                 intervalSeconds: integer({ description: "seconds between measurements", rule: fromCheck.INTERVAL_SECONDS, default: 30 }),
+                minRequests: integer({ description: "fewest canary requests a measurement window needs to be judged (0 judges every window)", rule: fromCheck.MIN_REQUESTS, default: 20 }),
             },
             {
                 description: "metric gate after a raise, with automatic rollback (needs mesh.prometheus.enabled)",

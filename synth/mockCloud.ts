@@ -20,8 +20,20 @@ export interface MockResource {
     /** Type and name of the parent resource, e.g. `eks-ingress-mesh:index:Cluster::cluster`. */
     readonly parent?: string;
     readonly custom: boolean;
+    /** Inputs as the provider receives them: secrets unwrapped, a resource reference as `{ $resource: urn }`. */
     readonly inputs: Record<string, any>;
     readonly state: Record<string, any>;
+    /**
+     * The resources (`type::name`) this one's RegisterResource request named
+     * as dependencies: explicit `dependsOn`, expanded through components as the
+     * SDK does, plus those its input Outputs came from. The engine orders
+     * operations by exactly these (and by `provider`).
+     */
+    readonly dependencies: string[];
+    /** Per input property, the resources (`type::name`) its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
+    /** The provider resource (`type::name`) the request named; undefined for the default provider. */
+    readonly provider?: string;
 }
 
 export interface ProgramRun {
@@ -231,15 +243,21 @@ async function previewDynamicResource(type: string, name: string, inputs: Record
 }
 
 /**
- * The engine hands providers plain values; mocks see secrets wrapped in a
- * signature object. Unwraps them and remembers their string values so the
- * synth can redact them wherever they surface.
+ * The engine hands providers plain values; the RegisterResource request
+ * carries secrets and resource references wrapped in signature objects.
+ * Unwraps secrets (remembering their string values so the synth can redact
+ * them wherever they surface) and turns a resource reference into
+ * `{ $resource: urn }` (the mock runtime would otherwise rehydrate it into a
+ * Resource whose Outputs serialize as placeholder text).
  */
 function unwrapSecrets(value: any, found: Set<string>): any {
     if (Array.isArray(value)) {
         return value.map((v) => unwrapSecrets(v, found));
     }
     if (typeof value === "object" && value !== null) {
+        if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialResourceSig) {
+            return { $resource: value.urn };
+        }
         if (pulumi.runtime.specialSigKey in value && value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
             const inner = unwrapSecrets(value.value, found);
             if (typeof inner === "string") {
@@ -254,6 +272,28 @@ function unwrapSecrets(value: any, found: Set<string>): any {
     return value;
 }
 
+/** The parts of a RegisterResourceRequest (resource_pb) the synth records. */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getObject(): { toJavaScript(): Record<string, any> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+    getProvider(): string;
+}
+
+interface RegisterResponse {
+    getUrn(): string;
+}
+
+/** What the engine would receive for one resource: its request's dependencies, by URN. */
+interface Registration {
+    readonly dependencies: string[];
+    readonly propertyDependencies: Record<string, string[]>;
+    /** "urn::id", or "" for the default provider. */
+    readonly provider: string;
+}
+
 class MockCloud implements pulumi.runtime.Mocks {
     /** String values that were secret anywhere in the program's inputs. */
     readonly secretValues = new Set<string>();
@@ -262,11 +302,37 @@ class MockCloud implements pulumi.runtime.Mocks {
     /** Dynamic resources as preview would judge them (against `state` when given). */
     readonly previews: DynamicPreview[] = [];
     readonly registered = new Map<string, { id: string; custom: boolean; inputs: Record<string, any>; state: Record<string, any> }>();
+    /** `type::name` → the RegisterResourceRequest being handled (its raw object: resource references intact). */
+    private readonly requests = new Map<string, RegisterRequest>();
+    /** `type::name` → what the request said about dependencies. */
+    readonly registrations = new Map<string, Registration>();
+    /** Engine URN → `type::name`. */
+    readonly keysByUrn = new Map<string, string>();
 
     constructor(
         private readonly region: string,
         private readonly state?: PriorState,
     ) {}
+
+    /** Wraps the mock monitor's RegisterResource so each request is seen as the engine would see it. */
+    observe(monitor: { registerResource(req: RegisterRequest, callback: (err: unknown, resp?: RegisterResponse) => void): void }): void {
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => {
+            const key = `${req.getType()}::${req.getName()}`;
+            this.requests.set(key, req);
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps, prop) => {
+                propertyDependencies[prop] = deps.getUrnsList();
+            });
+            this.registrations.set(key, { dependencies: req.getDependenciesList(), propertyDependencies, provider: req.getProvider() });
+            register(req, (err, resp) => {
+                if (resp) {
+                    this.keysByUrn.set(resp.getUrn(), key);
+                }
+                callback(err, resp);
+            });
+        };
+    }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
         try {
@@ -278,7 +344,8 @@ class MockCloud implements pulumi.runtime.Mocks {
     }
 
     private async register(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
-        let inputs = unwrapSecrets(args.inputs, this.secretValues) as Record<string, any>;
+        const raw = this.requests.get(`${args.type}::${args.name}`)?.getObject()?.toJavaScript();
+        let inputs = unwrapSecrets(raw ?? args.inputs, this.secretValues) as Record<string, any>;
         if (typeof inputs.__provider === "string") {
             const secret = (v: unknown) => typeof v === "string" && this.secretValues.has(v);
             const { checked, preview } = await previewDynamicResource(args.type, args.name, inputs, this.state?.find(args.type, args.name), secret);
@@ -356,6 +423,7 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
     setStackConfig(project, options);
     const cloud = new MockCloud(region, options.state);
     await pulumi.runtime.setMocks(cloud, project, stack, options.preview ?? false);
+    cloud.observe(pulumi.runtime.getMonitor() as unknown as Parameters<MockCloud["observe"]>[0]);
 
     const parents = new Map<string, string | undefined>();
     let programError: unknown;
@@ -398,9 +466,24 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
         }
     }
 
+    const keyOf = (urn: string) => cloud.keysByUrn.get(urn) ?? urn;
     const resources: MockResource[] = [...cloud.registered.entries()].map(([key, r]) => {
         const [type, name] = key.split("::");
-        return { type, name, urn: `urn:pulumi:${stack}::${project}::${type}::${name}`, id: r.id, parent: parents.get(key), custom: r.custom, inputs: r.inputs, state: r.state };
+        const registration = cloud.registrations.get(key);
+        const provider = registration?.provider ? keyOf(registration.provider.split("::").slice(0, -1).join("::")) : undefined;
+        return {
+            type,
+            name,
+            urn: `urn:pulumi:${stack}::${project}::${type}::${name}`,
+            id: r.id,
+            parent: parents.get(key),
+            custom: r.custom,
+            inputs: r.inputs,
+            state: r.state,
+            dependencies: [...new Set((registration?.dependencies ?? []).map(keyOf))].sort(),
+            propertyDependencies: Object.fromEntries(Object.entries(registration?.propertyDependencies ?? {}).map(([k, urns]) => [k, [...new Set(urns.map(keyOf))].sort()])),
+            provider,
+        };
     });
     return {
         resources,

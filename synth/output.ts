@@ -15,6 +15,8 @@ import { validateManifest } from "./validateManifest";
 
 
 export const redacted = "[secret]";
+/** What an Output turns into when serialized as JSON: never a value synth may write. */
+export const OUTPUT_PLACEHOLDER = "Calling [toJSON] on an [Output<T>]";
 
 /**
  * Copies a value with every string that holds a secret redacted: values that
@@ -127,8 +129,13 @@ export function writeSynthOutput(run: ProgramRun, outDir: string): SynthSummary 
     fs.rmSync(outDir, { recursive: true, force: true });
     const manifestDir = path.join(outDir, "manifests");
     fs.mkdirSync(manifestDir, { recursive: true });
-    const write = (file: string, value: unknown) =>
-        fs.writeFileSync(file, file.endsWith(".json") ? `${JSON.stringify(value, null, 2)}\n` : yaml.dump(value, { noRefs: true, lineWidth: 120 }));
+    const write = (file: string, value: unknown) => {
+        const text = file.endsWith(".json") ? `${JSON.stringify(value, null, 2)}\n` : yaml.dump(value, { noRefs: true, lineWidth: 120 });
+        if (text.includes(OUTPUT_PLACEHOLDER)) {
+            throw new Error(`synth: ${path.relative(outDir, file)} would hold an Output's placeholder text ("${OUTPUT_PLACEHOLDER}…") instead of a value`);
+        }
+        fs.writeFileSync(file, text);
+    };
 
     const files = new Set<string>();
     for (const { manifest } of objects) {
@@ -159,7 +166,17 @@ export function writeSynthOutput(run: ProgramRun, outDir: string): SynthSummary 
 
     write(
         path.join(outDir, "resources.json"),
-        run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, id: r.id, inputs: redact(withoutInternals(r.inputs), secrets) })),
+        run.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            id: r.id,
+            inputs: redact(withoutInternals(r.inputs), secrets),
+            // What the engine orders this resource after (type::name), as its RegisterResource request said.
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+            provider: r.provider,
+        })),
     );
     write(path.join(outDir, "outputs.json"), redact(run.outputs, secrets));
     return { manifests, helmReleases };

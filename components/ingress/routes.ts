@@ -34,6 +34,8 @@ export interface GatewayBackend {
     readonly port: number;
     readonly healthCheckPort?: number;
     readonly healthCheckPath?: string;
+    /** What creates the gateway (its release, the Gateway object): the Ingress waits for these and nothing else of the mesh. */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -49,9 +51,11 @@ export const kubeOpsViewHealthCheck = { path: "/health" } as const;
 
 /**
  * The app's public hostname, routed to the Istio ingress gateway Service
- * (ClusterIP, port 80). `dependsOn` is what must exist first (the mesh layer).
+ * (ClusterIP, port 80). The Ingress waits for the gateway (`gateway.dependsOn`)
+ * and for `dependsOn`; never pass something that waits for the Ingress, such
+ * as the TrafficSplit, whose gate needs the traffic the Ingress brings.
  */
-export function appRoute(app: AppConfig, gateway: GatewayBackend, dependsOn?: pulumi.Input<pulumi.Resource>[]): IngressRoute {
+export function appRoute(app: AppConfig, gateway: GatewayBackend, dependsOn: pulumi.Input<pulumi.Resource>[] = []): IngressRoute {
     return {
         name: "app",
         host: app.hostname,
@@ -60,7 +64,7 @@ export function appRoute(app: AppConfig, gateway: GatewayBackend, dependsOn?: pu
         servicePort: gateway.port,
         healthCheckPath: gateway.healthCheckPath ?? gatewayHealthCheck.path,
         healthCheckPort: gateway.healthCheckPort ?? gatewayHealthCheck.port,
-        dependsOn,
+        dependsOn: [...(gateway.dependsOn ?? []), ...dependsOn],
     };
 }
 

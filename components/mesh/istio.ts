@@ -10,6 +10,16 @@ export const PROMETHEUS_CHART_REPO = "https://prometheus-community.github.io/hel
 export const PROMETHEUS_CHART_VERSION = "27.30.0";
 
 export const ISTIO_NAMESPACE = "istio-system";
+
+/**
+ * How long `pulumi up` lets Helm wait for a release's pods to be ready
+ * (pulumi-kubernetes' Release `timeout`, default 300 s). Releases run only
+ * once the managed node group is up (the Kubernetes provider depends on it),
+ * but on a new cluster every image is still pulled for the first time on
+ * fresh nodes and Istio's webhooks must come up; 10 minutes leaves room for
+ * that without hiding a release that will never be ready.
+ */
+export const HELM_TIMEOUT_SECONDS = 600;
 /**
  * The ingress gateway runs in its own namespace, apart from the control
  * plane, as Istio's Helm install guide recommends: its pods, service account

@@ -17,6 +17,8 @@ import type { AnalysisSpec, TrafficSplitInputs } from "../../providers/traffic/t
 export const VERSION_LABEL = "version";
 export const STABLE_SUBSET = "stable";
 export const CANARY_SUBSET = "canary";
+/** Istio's reserved gateway name for every sidecar in the mesh. */
+export const MESH_GATEWAY = "mesh";
 
 /** Labels on every object this layer renders. */
 export const managedLabels: Readonly<Record<string, string>> = {
@@ -207,25 +209,56 @@ export function renderLocalRateLimit(args: LocalRateLimitArgs): EnvoyFilterObjec
 }
 
 /**
- * The canary's 5xx ratio over the last minute from Istio's standard request
- * metric, as reported by the destination sidecars. A canary that never
- * answered 5xx has no 5xx series at all, hence `or on() vector(0)` on the
- * numerator; with no canary requests the result stays empty (or NaN), which
- * the analysis gate treats as "no data", never as healthy.
+ * The window both gate queries measure: the bake interval, but at least one
+ * minute, so that Prometheus (scraping every 15 s) has the four samples
+ * `rate()` and `increase()` need.
  */
-export function canaryErrorRateQuery(namespace: string, appServiceName: string): string {
-    const selector = `reporter="destination",destination_workload_namespace="${namespace}",destination_service_name="${appServiceName}",destination_version="${CANARY_SUBSET}"`;
+export function analysisWindowSeconds(intervalSeconds: number): number {
+    return Math.max(60, intervalSeconds);
+}
+
+/**
+ * Istio's standard request metric for the canary as reported by the *client*
+ * proxies: the edge gateway and every sidecar that called the app. Those are
+ * exactly the proxies that apply the VirtualService, so the queries measure
+ * the traffic the weights govern (edge and in-mesh) and leave out callers
+ * outside the mesh, which the weights do not govern.
+ */
+function canarySelector(namespace: string, appServiceName: string): string {
+    return `reporter="source",destination_service_namespace="${namespace}",destination_service_name="${appServiceName}",destination_version="${CANARY_SUBSET}"`;
+}
+
+/**
+ * The canary's 5xx ratio over the window. A canary that never answered 5xx
+ * has no 5xx series at all, hence `or on() vector(0)` on the numerator; with
+ * no canary requests the result stays empty (or NaN), which the gate never
+ * counts as healthy.
+ */
+export function canaryErrorRateQuery(namespace: string, appServiceName: string, windowSeconds = 60): string {
+    const selector = canarySelector(namespace, appServiceName);
     return (
-        `(sum(rate(istio_requests_total{${selector},response_code=~"5.."}[1m])) or on() vector(0))` +
-        ` / sum(rate(istio_requests_total{${selector}}[1m]))`
+        `(sum(rate(istio_requests_total{${selector},response_code=~"5.."}[${windowSeconds}s])) or on() vector(0))` +
+        ` / sum(rate(istio_requests_total{${selector}}[${windowSeconds}s]))`
     );
 }
 
-/** The analysis gate's inputs; the default query applies when the configured one is empty. */
+/** How many requests reached the canary through a proxy that applies the weights, over the same window. */
+export function canaryRequestsQuery(namespace: string, appServiceName: string, windowSeconds = 60): string {
+    return `sum(increase(istio_requests_total{${canarySelector(namespace, appServiceName)}}[${windowSeconds}s]))`;
+}
+
+/**
+ * The analysis gate's inputs; the default error-rate query applies when the
+ * configured one is empty. The request count always uses Istio's standard
+ * metric, whatever the error-rate query.
+ */
 export function analysisSpec(analysis: AnalysisConfig, prometheus: string, namespace: string, appServiceName: string): AnalysisSpec {
+    const window = analysisWindowSeconds(analysis.intervalSeconds);
     return {
         prometheus,
-        query: analysis.query.trim() === "" ? canaryErrorRateQuery(namespace, appServiceName) : analysis.query,
+        query: analysis.query.trim() === "" ? canaryErrorRateQuery(namespace, appServiceName, window) : analysis.query,
+        requestsQuery: canaryRequestsQuery(namespace, appServiceName, window),
+        minRequests: analysis.minRequests,
         maxErrorRate: analysis.maxErrorRate,
         bakeSeconds: analysis.bakeSeconds,
         intervalSeconds: analysis.intervalSeconds,
@@ -253,7 +286,22 @@ function faultSpec(fault: ResilienceConfig["faultInjection"]): TrafficSplitInput
     return { ...(delay ? { delay } : {}), ...(abort ? { abort } : {}) };
 }
 
-/** Everything the TrafficSplit needs except the kubeconfig (a secret Output). */
+/**
+ * Everything the TrafficSplit needs except the kubeconfig (a secret Output).
+ *
+ * One VirtualService for every caller: its hosts are the public hostname
+ * (which binds it at the edge Gateway) and the Service's cluster-local name
+ * (which sidecars route by), and it is bound to the edge Gateway and to
+ * `mesh` (every sidecar). Istio applies a VirtualService that lists gateways
+ * only to those gateways, so without `mesh` in-mesh callers would bypass the
+ * weights and be balanced by replica count. Every policy (the header route,
+ * retries, timeout, faults) applies at both, with no per-route
+ * `match.gateways`: whichever proxy routes a request (the edge gateway for
+ * ALB traffic, the caller's sidecar in the mesh) is the only one that
+ * applies the routes on that hop, so a request is retried at one place, not
+ * twice, and a caller sees the same service whether it enters at the edge or
+ * inside the mesh.
+ */
 export function trafficSplitSpec(args: TrafficSplitSpecArgs): Omit<TrafficSplitInputs, "kubeconfig"> {
     const { app, canary, resilience, appServiceName } = args;
     if (canary.analysis && !args.prometheus) {
@@ -263,8 +311,8 @@ export function trafficSplitSpec(args: TrafficSplitSpecArgs): Omit<TrafficSplitI
     return {
         namespace: app.namespace,
         name: appServiceName,
-        hosts: [app.hostname],
-        gateways: [args.gateway],
+        hosts: [app.hostname, serviceHost(appServiceName, app.namespace)],
+        gateways: [args.gateway, MESH_GATEWAY],
         destination: serviceHost(appServiceName, app.namespace),
         port: 80,
         stableSubset: STABLE_SUBSET,

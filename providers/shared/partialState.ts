@@ -21,8 +21,8 @@ export interface PartialStateError extends Error {
 }
 
 /** Builds the error; `properties` must describe the object as it now is, live. */
-export function partialStateError(message: string, id: string, properties: Props, inputs: Props): PartialStateError {
-    const withProvider = inputs.__provider === undefined ? properties : { ...properties, __provider: inputs.__provider };
+export function partialStateError(message: string, id: string, properties: object, inputs: Props): PartialStateError {
+    const withProvider: Props = inputs.__provider === undefined ? { ...properties } : { ...properties, __provider: inputs.__provider };
     return Object.assign(new Error(message), { id, properties: withProvider, reasons: [message] });
 }
 

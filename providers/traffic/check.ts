@@ -182,6 +182,11 @@ function checkAnalysis(f: Failures, analysis: unknown): void {
     f.expect("analysis", key("prometheus"), analysis.prometheus, (v) => parsePrometheusTarget(v) !== undefined,
         'must be "namespace/service:port" (DNS labels; port 1..65535 or a port name)');
     f.expect("analysis", key("query"), analysis.query, isNonEmptyString, "must be a non-empty PromQL query returning the canary's error rate (0..1)");
+    f.expect("analysis", key("requestsQuery"), analysis.requestsQuery, isNonEmptyString, "must be a non-empty PromQL query returning the canary's request count in the window", true);
+    f.expect("analysis", key("minRequests"), analysis.minRequests, isInteger(0, 1_000_000_000), "must be an integer ≥ 0", true);
+    if (isInteger(1, 1_000_000_000)(analysis.minRequests) && analysis.requestsQuery === undefined) {
+        f.add("analysis", key("minRequests"), "needs canary.analysis.requestsQuery to count the canary's requests", analysis.minRequests);
+    }
     f.expect("analysis", key("maxErrorRate"), analysis.maxErrorRate, isNumber(0, 1), "must be a number from 0 to 1");
     f.expect("analysis", key("intervalSeconds"), analysis.intervalSeconds, isInteger(1, 3600), "must be an integer from 1 to 3600");
     f.expect("analysis", key("bakeSeconds"), analysis.bakeSeconds, isInteger(1, 86_400), "must be an integer from 1 to 86400");
@@ -189,6 +194,26 @@ function checkAnalysis(f: Failures, analysis: unknown): void {
     if (isInteger(1, 86_400)(bakeSeconds) && isInteger(1, 3600)(intervalSeconds) && (bakeSeconds as number) < (intervalSeconds as number)) {
         f.add("analysis", key("bakeSeconds"), `must be at least canary.analysis.intervalSeconds (${intervalSeconds as number})`, bakeSeconds);
     }
+}
+
+function checkOwner(f: Failures, owner: unknown): void {
+    if (!f.object("owner", "owner", owner, true)) {
+        return;
+    }
+    for (const field of ["project", "stack", "resource"] as const) {
+        f.expect("owner", `owner.${field}`, owner[field], isNonEmptyString, "must be a non-empty string");
+    }
+}
+
+/** The engine's Struct cannot carry `undefined`: keys whose value is undefined go (as the engine drops them), at any depth. */
+function withoutUndefined(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v) => (v === undefined ? null : withoutUndefined(v)));
+    }
+    if (isObject(value)) {
+        return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]));
+    }
+    return value;
 }
 
 function checkStep(f: Failures, olds: PriorWeightState | undefined, news: Record<string, unknown>): void {
@@ -257,7 +282,8 @@ export function checkTrafficSplit(olds: PriorWeightState | undefined, news: Reco
     f.expect("timeout", "resilience.timeout", news.timeout, isDuration, DURATION_RULE, true);
     checkFault(f, news.fault);
     checkAnalysis(f, news.analysis);
+    checkOwner(f, news.owner);
     checkStep(f, olds, news);
 
-    return { inputs, failures: f.list };
+    return { inputs: withoutUndefined(inputs) as Record<string, unknown>, failures: f.list };
 }

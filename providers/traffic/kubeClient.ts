@@ -19,6 +19,11 @@ export interface ProxyResponse {
     readonly body: string;
 }
 
+export interface DeletePreconditions {
+    readonly uid?: string;
+    readonly resourceVersion?: string;
+}
+
 /** What the TrafficSplit glue needs from a cluster. */
 export interface TrafficRouterApi {
     /** Undefined when the VirtualService does not exist (404). */
@@ -27,8 +32,13 @@ export interface TrafficRouterApi {
     createVirtualService(obj: KubeObject): Promise<KubeObject>;
     /** PUT with `metadata.resourceVersion`; 409 when that version is stale, 404 when gone. */
     replaceVirtualService(obj: KubeObject): Promise<KubeObject>;
-    /** False when it was already gone. */
-    deleteVirtualService(namespace: string, name: string): Promise<boolean>;
+    /**
+     * False when it was already gone. With `preconditions`, the API server
+     * deletes only that very object (uid) in that very version (resourceVersion),
+     * and answers 409 Conflict otherwise: ownership checked by a GET cannot
+     * change before the delete lands.
+     */
+    deleteVirtualService(namespace: string, name: string, preconditions?: DeletePreconditions): Promise<boolean>;
     /** GET `/api/v1/namespaces/{ns}/services/{service}:{port}/proxy/{path}?{query}`; any HTTP status resolves. */
     proxyGet(namespace: string, service: string, port: string, path: string, query: Readonly<Record<string, string>>, timeoutMs: number): Promise<ProxyResponse>;
 }
@@ -130,9 +140,10 @@ export function connectKube(kubeconfig: string): TrafficRouterApi {
                 api.replaceNamespacedCustomObject({ ...ref(namespace ?? ""), name: name ?? "", body: obj }),
             );
         },
-        async deleteVirtualService(namespace, name) {
+        async deleteVirtualService(namespace, name, preconditions) {
+            const body = preconditions ? { body: { preconditions: { ...preconditions } } } : {};
             try {
-                await call(label("delete", namespace, name), () => api.deleteNamespacedCustomObject({ ...ref(namespace), name }));
+                await call(label("delete", namespace, name), () => api.deleteNamespacedCustomObject({ ...ref(namespace), name, ...body }));
                 return true;
             } catch (err) {
                 if (isKubeApiError(err, 404)) {

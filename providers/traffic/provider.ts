@@ -1,40 +1,54 @@
 /**
  * TrafficSplitProvider: the dynamic-provider glue. The rules live in pure
- * modules (`check`, `weights`, `render`, `specDiff`, `gate`); this file only
- * sequences them around the cluster, which it reaches through the one
- * `TrafficRouterApi` interface.
+ * modules (`check`, `weights`, `render`, `ownership`, `specDiff`, `gate`);
+ * this file only sequences them around the cluster, which it reaches through
+ * the one `TrafficRouterApi` interface, writing through `writer.ts`.
  *
- * Writes: every create/update is one GET and one write (POST when missing,
- * else PUT with the read resourceVersion, so a concurrent change makes the
- * API server answer 409 instead of being overwritten blindly); on 409 (or a
- * 404 between the two) it re-reads and retries, at most MAX_WRITE_ATTEMPTS times.
+ * Ownership (ownership.ts): every create marks the VirtualService with a new
+ * instance id (output `instanceId`); update, read and delete act only on an
+ * object that carries their own mark, so after `pulumi up --replace` or a
+ * rename without an alias (create of the new resource first, delete of the
+ * old one after) the old resource's delete leaves the object the new one took
+ * over, and another stack's object is never touched.
  *
- * Failed analysis: the previous VirtualService is written back and the
- * operation fails with the measured numbers. For an update, failing is all it
- * takes: the engine keeps the old state, so the next preview shows the change
- * again. A create has no old state to keep; it fails as a *partial* create
- * (an error carrying `id` and `properties`), which the engine records as the
- * resource with those outputs: the VirtualService that now exists, at the
- * previous split 100/0 (`appliedCanaryWeight` 0). The next `pulumi up` then
- * updates it and runs the gate again. Deleting the object instead would leave
- * the service with no VirtualService at all, routing by pod count, i.e.
- * sending canary pods their share of traffic: the opposite of a rollback.
- * (The engine keeps the new *inputs* of a partial create, and `check` only
- * sees inputs, so that one retry is not held to `maxStep` from 0; the gate
- * still guards it.)
+ * After a failure, the state tells the truth:
+ * - nothing written yet (write refused or rejected): a plain error, nothing changed;
+ * - a raise the gate turned down on an *update*, rolled back: a plain error.
+ *   The rollback writes back the previous object exactly as the old state
+ *   describes it (spec, weights and owner marks), so the old state the engine
+ *   keeps is the truth, and the next preview shows the raise again;
+ * - a turned-down raise on a *create*, rolled back: a partial-state error
+ *   (providers/shared/partialState.ts) recording the object that now exists
+ *   at the weight it was restored to (100/0, or the weight found when taking
+ *   an object over). Deleting it instead would leave the service without a
+ *   VirtualService, routing by pod count, i.e. sending the canary pods their
+ *   share of traffic: the opposite of a rollback;
+ * - a rollback that itself failed, on a create or an update: a partial-state
+ *   error recording the raised weight that is live, so the next `up` starts
+ *   from it and `destroy` knows the object exists.
+ * (The engine keeps the new *inputs* of a partial failure, and `check` only
+ * sees inputs, so the one retry after it is held to `maxStep` from the
+ * requested weight; the gate still guards it.)
+ *
+ * The gate's "not enough traffic" (inconclusive) outcome is kept on a first
+ * deploy, where there is neither an earlier verified weight to return to nor
+ * any traffic yet to protect, and halts a later raise (rolled back, failed,
+ * saying why), as Flagger halts advancement without metrics.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkTrafficSplit, parsePrometheusTarget } from "./check";
-import { queryErrorRate, runAnalysis } from "./gate";
+import { partialStateError } from "../shared/partialState";
+import { checkTrafficSplit, parsePrometheusTarget, PrometheusTarget } from "./check";
+import { GateVerdict, prometheusProbe, runAnalysis } from "./gate";
 import { connectKube, isKubeApiError, TrafficRouterApi } from "./kubeClient";
 import * as log from "./log";
-import { isManagedByUs, MANAGED_BY_LABEL, MANAGER, parseLiveWeights, renderSpec, renderVirtualService } from "./render";
+import { Identity, ownershipOf, ownsLive, takeOverRefusal } from "./ownership";
+import { parseLiveWeights, renderSpec, renderVirtualService, WEIGHT_ANNOTATION } from "./render";
 import { diffFields, formatDrift } from "./specDiff";
-import { KubeObject, TrafficSplitInputs, TrafficSplitOutputs } from "./types";
+import { KubeObject, Owner, TrafficSplitInputs, TrafficSplitOutputs } from "./types";
 import { formatSplit, isRaise, isWeight, lastAppliedWeight, MAX_WEIGHT } from "./weights";
+import { MAX_WRITE_ATTEMPTS, vsName, writeVirtualService } from "./writer";
 
-/** Bound on GET+write rounds when the API server keeps answering 409 Conflict. */
-export const MAX_WRITE_ATTEMPTS = 5;
+export { MAX_WRITE_ATTEMPTS };
 
 /** Opens the cluster API for a kubeconfig; tests may pass another implementation. */
 export type Connect = (kubeconfig: string) => TrafficRouterApi;
@@ -46,10 +60,6 @@ function withoutProvider(props: Props): Props {
     return rest;
 }
 
-function vsName(obj: { namespace?: string; name?: string }): string {
-    return `VirtualService ${obj.namespace ?? "?"}/${obj.name ?? "?"}`;
-}
-
 function requireKubeconfig(props: Partial<TrafficSplitInputs>): string {
     if (typeof props.kubeconfig !== "string" || props.kubeconfig.length === 0) {
         throw new Error("kubeconfig: missing from the resource's inputs/state; set it and run `pulumi up` again");
@@ -57,83 +67,101 @@ function requireKubeconfig(props: Partial<TrafficSplitInputs>): string {
     return props.kubeconfig;
 }
 
-/** The desired object, carrying over the live object's resourceVersion and the metadata others own. */
-function onTopOf(desired: KubeObject, live: KubeObject): KubeObject {
-    const m = live.metadata;
+function newInstanceId(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto: typeof import("crypto") = require("crypto");
+    return crypto.randomUUID();
+}
+
+function stateInstance(props: Props): string | undefined {
+    return typeof props.instanceId === "string" && props.instanceId !== "" ? props.instanceId : undefined;
+}
+
+function ownerOf(props: Props): Owner | undefined {
+    const o = props.owner as Partial<Owner> | undefined;
+    return o && typeof o.project === "string" && typeof o.stack === "string" && typeof o.resource === "string" ? (o as Owner) : undefined;
+}
+
+/** The namespace and name of the VirtualService a state or id names (thin or older state falls back to the id). */
+function locate(id: string, props: Props): { namespace: string; name: string } {
+    const [idNamespace = "", idName = ""] = id.split("/");
     return {
-        ...desired,
-        metadata: {
-            ...desired.metadata,
-            resourceVersion: m.resourceVersion,
-            labels: { ...m.labels, ...desired.metadata.labels },
-            annotations: { ...m.annotations, ...desired.metadata.annotations },
-            ...(m.finalizers ? { finalizers: m.finalizers } : {}),
-            ...(m.ownerReferences ? { ownerReferences: m.ownerReferences } : {}),
-        },
+        namespace: typeof props.namespace === "string" ? props.namespace : idNamespace,
+        name: typeof props.name === "string" ? props.name : idName,
     };
 }
 
-interface WriteOptions {
-    /** The spec we last applied; a live spec that differs was changed by someone else. */
-    readonly expectedSpec?: Props;
-    /** Creating: an existing object must carry our managed-by label to be taken over. */
-    readonly creating?: boolean;
-    /** A live object already in hand (after our own write), saving the first GET. */
-    readonly known?: KubeObject;
+function message(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
 }
 
-/** One GET and one write; re-read and retry on 409 Conflict / 404, bounded. */
-async function writeVirtualService(api: TrafficRouterApi, desired: KubeObject, opts: WriteOptions): Promise<KubeObject> {
-    const { namespace = "", name = "" } = desired.metadata;
-    const what = vsName(desired.metadata);
-    let known = opts.known;
-    let reportedDrift = false;
-    for (let attempt = 1; ; attempt++) {
-        const live = known ?? (await api.getVirtualService(namespace, name));
-        known = undefined;
-        try {
-            if (!live) {
-                if (!opts.creating) {
-                    log.warn(`${what} was deleted outside Pulumi; recreating it`);
-                }
-                return await api.createVirtualService(desired);
-            }
-            if (opts.creating) {
-                if (!isManagedByUs(live)) {
-                    throw new Error(
-                        `${what} already exists and is not managed by ${MANAGER} (no label ${MANAGED_BY_LABEL}=${MANAGER}); ` +
-                            `delete it, or add that label to let this stack take it over`,
-                    );
-                }
-                log.warn(`${what} already exists with label ${MANAGED_BY_LABEL}=${MANAGER}; taking it over`);
-            } else if (opts.expectedSpec && !reportedDrift) {
-                const drift = diffFields(opts.expectedSpec, live.spec);
-                if (drift.length > 0) {
-                    log.warn(`${what} was changed outside Pulumi: ${formatDrift(drift)}; restoring the declared spec`);
-                    reportedDrift = true;
-                }
-            }
-            return await api.replaceVirtualService(onTopOf(desired, live));
-        } catch (err) {
-            const retryable = isKubeApiError(err, 409) || isKubeApiError(err, 404);
-            if (!retryable) {
-                throw err;
-            }
-            if (attempt >= MAX_WRITE_ATTEMPTS) {
-                throw new Error(`${what}: gave up after ${attempt} attempts, it kept changing between read and write (last: ${(err as Error).message})`);
-            }
-        }
-    }
-}
-
-function outputs(inputs: TrafficSplitInputs, written: KubeObject, applied: number, previous: number): TrafficSplitOutputs {
+function outputs(inputs: TrafficSplitInputs, written: KubeObject, applied: number, previous: number, instanceId: string, analysisResult: string): TrafficSplitOutputs {
     return {
         ...(withoutProvider(inputs as unknown as Props) as unknown as TrafficSplitInputs),
         stableWeight: MAX_WEIGHT - applied,
         appliedCanaryWeight: applied,
         previousCanaryWeight: previous,
         resourceVersion: written.metadata.resourceVersion ?? "",
+        instanceId,
+        analysisResult,
     };
+}
+
+/** Prometheus of `analysis`, checked before anything is written. */
+function analysisTarget(inputs: TrafficSplitInputs): PrometheusTarget | undefined {
+    if (!inputs.analysis) {
+        return undefined;
+    }
+    const target = parsePrometheusTarget(inputs.analysis.prometheus);
+    if (!target) {
+        throw new Error(`canary.analysis.prometheus: must be "namespace/service:port"; got ${JSON.stringify(inputs.analysis.prometheus)}`);
+    }
+    return target;
+}
+
+/** The canary weight a live object routes, when its weights are whole (sum to 100); else 0. */
+function liveCanaryWeight(live: KubeObject, inputs: TrafficSplitInputs): number {
+    const weights = parseLiveWeights(live.spec, inputs.stableSubset, inputs.canarySubset);
+    return weights && weights.stable + weights.canary === MAX_WEIGHT && isWeight(weights.canary) ? weights.canary : 0;
+}
+
+/** A found object, marked as ours: what a failed takeover restores. */
+function foundAsOurs(found: KubeObject, ours: KubeObject): KubeObject {
+    return {
+        apiVersion: ours.apiVersion,
+        kind: ours.kind,
+        metadata: {
+            name: ours.metadata.name,
+            namespace: ours.metadata.namespace,
+            labels: { ...found.metadata.labels, ...ours.metadata.labels },
+            annotations: { ...found.metadata.annotations, ...ours.metadata.annotations, ...weightAnnotationOf(found) },
+        },
+        spec: found.spec,
+    };
+}
+
+function weightAnnotationOf(obj: KubeObject): Record<string, string> {
+    const weight = obj.metadata.annotations?.[WEIGHT_ANNOTATION];
+    return weight === undefined ? {} : { [WEIGHT_ANNOTATION]: weight };
+}
+
+type GateOutcome =
+    | { readonly kind: "kept"; readonly result: string }
+    | { readonly kind: "rolledBack"; readonly message: string; readonly restored: KubeObject }
+    | { readonly kind: "rollbackFailed"; readonly message: string };
+
+interface GateRun {
+    readonly inputs: TrafficSplitInputs;
+    readonly target: PrometheusTarget | undefined;
+    readonly previous: number;
+    /** The object our raise wrote. */
+    readonly written: KubeObject;
+    /** What a rollback writes. */
+    readonly restore: KubeObject;
+    /** Our instance mark: a rollback writes only over an object still carrying it. */
+    readonly instance: string;
+    /** No VirtualService existed before: an inconclusive bake keeps the weight. */
+    readonly firstDeploy: boolean;
 }
 
 export class TrafficSplitProvider implements pulumi.dynamic.ResourceProvider {
@@ -146,56 +174,79 @@ export class TrafficSplitProvider implements pulumi.dynamic.ResourceProvider {
     async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
         const replaces = ["namespace", "name"].filter((k) => olds[k] !== news[k]);
         if (replaces.length > 0) {
+            // Create-before-delete: the new VirtualService routes before the old one goes, and the
+            // instance marks keep the old resource's delete off whatever the new one took over.
             return { changes: true, replaces, deleteBeforeReplace: false };
         }
-        return { changes: olds.kubeconfig !== news.kubeconfig || routingChanged(olds, news) };
+        return { changes: olds.kubeconfig !== news.kubeconfig || routingChanged(olds, news) || ownerChanged(olds, news) };
     }
 
     async create(inputs: TrafficSplitInputs): Promise<pulumi.dynamic.CreateResult> {
+        const target = analysisTarget(inputs);
         const api = this.connect(requireKubeconfig(inputs));
-        const desired = renderVirtualService(inputs, inputs.canaryWeight);
         const id = `${inputs.namespace}/${inputs.name}`;
-        let written = await writeVirtualService(api, desired, { creating: true });
-        log.info(`${vsName(inputs)}: routing ${formatSplit(inputs.canaryWeight)} (stable/canary)`);
-        // Before the first create nothing was sent to the canary through us: the previous split is 100/0.
-        const previous = 0;
-        const failure = await this.gate(api, inputs, previous, written, renderVirtualService(inputs, previous));
-        if (failure) {
-            written = failure.restored;
-            const properties = { ...outputs(inputs, written, previous, previous), __provider: (inputs as unknown as Props).__provider };
-            throw Object.assign(new Error(failure.message), { id, properties, reasons: [failure.message] });
+        const identity: Identity = { owner: inputs.owner, instance: newInstanceId() };
+        const desired = renderVirtualService(inputs, inputs.canaryWeight, identity);
+        const { written, found } = await writeVirtualService(api, desired, { creating: true, refusal: (live) => takeOverRefusal(live, inputs.owner) });
+        if (found) {
+            log.warn(
+                `${vsName(inputs)} already existed, owned by ${ownershipOf(found).description}; this resource took it over ` +
+                    `(after a replacement or a rename, the old resource's delete leaves it)`,
+            );
         }
-        return { id, outs: outputs(inputs, written, inputs.canaryWeight, previous) };
+        const previous = found ? liveCanaryWeight(found, inputs) : 0;
+        log.info(`${vsName(inputs)}: routing ${formatSplit(inputs.canaryWeight)} (stable/canary)${found ? `, was ${formatSplit(previous)}` : ""}`);
+        const restore = found ? foundAsOurs(found, desired) : renderVirtualService(inputs, 0, identity);
+        const outcome = await this.gate(api, { inputs, target, previous, written, restore, instance: identity.instance, firstDeploy: !found });
+        switch (outcome.kind) {
+            case "kept":
+                return { id, outs: outputs(inputs, written, inputs.canaryWeight, previous, identity.instance, outcome.result) };
+            case "rolledBack":
+                throw partialStateError(outcome.message, id, outputs(inputs, outcome.restored, previous, previous, identity.instance, outcome.message), inputs as unknown as Props);
+            case "rollbackFailed":
+                throw partialStateError(outcome.message, id, outputs(inputs, written, inputs.canaryWeight, previous, identity.instance, outcome.message), inputs as unknown as Props);
+        }
     }
 
     async update(id: string, olds: Props, news: TrafficSplitInputs): Promise<pulumi.dynamic.UpdateResult> {
         if (olds.namespace !== news.namespace || olds.name !== news.name) {
             throw new Error(`${vsName(news)}: namespace and name cannot change in place (was ${id}); the resource must be replaced`);
         }
+        const target = analysisTarget(news);
         const api = this.connect(requireKubeconfig(news));
+        const ownInstance = stateInstance(olds);
         const previous = lastAppliedWeight(olds);
-        const previousObject = renderPrevious(olds, news, previous ?? 0);
-        const desired = renderVirtualService(news, news.canaryWeight);
-        const written = await writeVirtualService(api, desired, {
+        // State from before instance marks: this update gives the object its mark (and the state its instanceId).
+        const identity: Identity = { owner: news.owner ?? ownerOf(olds), instance: ownInstance ?? newInstanceId() };
+        const oldIdentity: Identity | undefined = ownInstance ? { owner: ownerOf(olds), instance: ownInstance } : undefined;
+        const previousObject = renderPrevious(olds, news, previous ?? 0, oldIdentity);
+        const { written } = await writeVirtualService(api, renderVirtualService(news, news.canaryWeight, identity), {
             expectedSpec: previous === undefined ? undefined : previousObject.spec,
+            refusal: (live) => notOursAnyMore(live, ownInstance),
         });
         log.info(`${vsName(news)}: routing ${formatSplit(news.canaryWeight)} (stable/canary), was ${previous === undefined ? "unknown" : formatSplit(previous)}`);
-        const failure = await this.gate(api, news, previous ?? 0, written, previousObject);
-        if (failure) {
-            // Failing the update keeps the old state, and with it the previous weight.
-            throw new Error(failure.message);
+        const outcome = await this.gate(api, { inputs: news, target, previous: previous ?? 0, written, restore: previousObject, instance: identity.instance, firstDeploy: false });
+        switch (outcome.kind) {
+            case "kept":
+                return { outs: outputs(news, written, news.canaryWeight, previous ?? news.canaryWeight, identity.instance, outcome.result) };
+            case "rolledBack":
+                // The previous object is back, marks included: the old state the engine keeps is the truth.
+                throw new Error(outcome.message);
+            case "rollbackFailed":
+                throw partialStateError(outcome.message, id, outputs(news, written, news.canaryWeight, previous ?? 0, identity.instance, outcome.message), news as unknown as Props);
         }
-        return { outs: outputs(news, written, news.canaryWeight, previous ?? news.canaryWeight) };
     }
 
     async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-        const [idNamespace, idName] = id.split("/");
-        const namespace = typeof props.namespace === "string" ? props.namespace : idNamespace;
-        const name = typeof props.name === "string" ? props.name : idName;
+        const { namespace, name } = locate(id, props);
         const api = this.connect(requireKubeconfig(props as Partial<TrafficSplitInputs>));
         const live = await api.getVirtualService(namespace, name);
+        // An empty id tells the engine the resource is gone.
         if (!live) {
-            // An empty id tells the engine the resource is gone.
+            return { id: "", props: {} };
+        }
+        if (!ownsLive(live, stateInstance(props))) {
+            log.warn(`${vsName({ namespace, name })} exists but belongs to ${ownershipOf(live).description} now; this resource reads as gone`);
             return { id: "", props: {} };
         }
         const inputs = props as unknown as TrafficSplitInputs;
@@ -225,69 +276,114 @@ export class TrafficSplitProvider implements pulumi.dynamic.ResourceProvider {
         };
     }
 
+    /**
+     * Deletes the VirtualService only while it carries this resource's mark,
+     * with the API server's preconditions on its uid and resourceVersion, so
+     * a takeover between the check and the delete makes the delete fail
+     * (409) and the check run again instead of deleting someone else's object.
+     */
     async delete(id: string, props: Props): Promise<void> {
-        const [idNamespace, idName] = id.split("/");
-        const namespace = typeof props.namespace === "string" ? props.namespace : idNamespace;
-        const name = typeof props.name === "string" ? props.name : idName;
+        const { namespace, name } = locate(id, props);
+        const what = vsName({ namespace, name });
         const api = this.connect(requireKubeconfig(props as Partial<TrafficSplitInputs>));
-        if (!(await api.deleteVirtualService(namespace, name))) {
-            log.info(`${vsName({ namespace, name })} was already gone`);
+        for (let attempt = 1; ; attempt++) {
+            const live = await api.getVirtualService(namespace, name);
+            if (!live) {
+                log.info(`${what} was already gone`);
+                return;
+            }
+            if (!ownsLive(live, stateInstance(props))) {
+                log.info(`${what} belongs to ${ownershipOf(live).description} now; leaving it`);
+                return;
+            }
+            try {
+                if (!(await api.deleteVirtualService(namespace, name, { uid: live.metadata.uid, resourceVersion: live.metadata.resourceVersion }))) {
+                    log.info(`${what} was already gone`);
+                }
+                return;
+            } catch (err) {
+                if (!isKubeApiError(err, 409) || attempt >= MAX_WRITE_ATTEMPTS) {
+                    throw err;
+                }
+            }
         }
     }
 
     /**
-     * Runs the analysis gate when the weight rose and `analysis` is set; on a
-     * bad verdict writes `restore` back and returns the failure to report.
+     * Runs the analysis gate when the weight rose and `analysis` is set; when
+     * the canary fails it (or a raise cannot be judged), writes `restore` back.
      */
-    private async gate(
-        api: TrafficRouterApi,
-        inputs: TrafficSplitInputs,
-        previous: number,
-        written: KubeObject,
-        restore: KubeObject,
-    ): Promise<{ message: string; restored: KubeObject } | undefined> {
+    private async gate(api: TrafficRouterApi, run: GateRun): Promise<GateOutcome> {
+        const { inputs, target, previous, written, restore, instance, firstDeploy } = run;
         const analysis = inputs.analysis;
-        if (!analysis || !isRaise(previous, inputs.canaryWeight)) {
-            return undefined;
+        const what = vsName(inputs);
+        if (!analysis || !target) {
+            return { kind: "kept", result: "not run: no canary.analysis" };
         }
-        const target = parsePrometheusTarget(analysis.prometheus);
-        if (!target) {
-            throw new Error(`canary.analysis.prometheus: must be "namespace/service:port"; got ${JSON.stringify(analysis.prometheus)}`);
+        if (!isRaise(previous, inputs.canaryWeight)) {
+            return { kind: "kept", result: `not run: the canary weight did not rise (${previous} -> ${inputs.canaryWeight})` };
         }
         log.info(
-            `${vsName(inputs)}: canary weight raised ${previous} -> ${inputs.canaryWeight}; baking ${analysis.bakeSeconds}s, ` +
-                `measuring every ${analysis.intervalSeconds}s against maxErrorRate ${analysis.maxErrorRate}`,
+            `${what}: canary weight raised ${previous} -> ${inputs.canaryWeight}; baking ${analysis.bakeSeconds}s, ` +
+                `measuring every ${analysis.intervalSeconds}s against maxErrorRate ${analysis.maxErrorRate}` +
+                (analysis.requestsQuery ? `, judging windows with at least ${analysis.minRequests ?? 0} canary requests` : ""),
         );
         const timeoutMs = Math.min(10_000, Math.max(1000, analysis.intervalSeconds * 1000));
-        const verdict = await runAnalysis(analysis, () => queryErrorRate(api, target, analysis.query, timeoutMs), log.info);
-        if (verdict.healthy) {
-            log.info(`${vsName(inputs)}: canary healthy for ${analysis.bakeSeconds}s at ${formatSplit(inputs.canaryWeight)}`);
-            return undefined;
+        let verdict: GateVerdict;
+        try {
+            verdict = await runAnalysis(analysis, prometheusProbe(api, target, analysis, timeoutMs), log.info);
+        } catch (err) {
+            verdict = { outcome: "failed", reason: `canary analysis stopped: ${message(err)}`, atSeconds: 0, measurements: [] };
+        }
+        if (verdict.outcome === "passed") {
+            log.info(`${what}: canary healthy for ${analysis.bakeSeconds}s at ${formatSplit(inputs.canaryWeight)} (${verdict.summary})`);
+            return { kind: "kept", result: verdict.summary };
+        }
+        if (verdict.outcome === "inconclusive" && firstDeploy) {
+            const result = `${verdict.reason}; first deploy: kept ${formatSplit(inputs.canaryWeight)} unverified (the gate judges the next raise)`;
+            log.warn(`${what}: ${result}`);
+            return { kind: "kept", result: result.replace(/^canary analysis inconclusive: /, "inconclusive: ") };
         }
         const split = formatSplit(previous);
         try {
-            const restored = await writeVirtualService(api, restore, { expectedSpec: written.spec, known: written });
-            log.warn(`${vsName(inputs)}: ${verdict.reason}; rolled back to ${split}`);
-            return { message: `${verdict.reason}; rolled back to ${split}`, restored };
+            const { written: restored } = await writeVirtualService(api, restore, {
+                expectedSpec: written.spec,
+                known: written,
+                refusal: (live) => (ownsLive(live, instance) ? undefined : `was taken over by ${ownershipOf(live).description} during the bake; not rolling it back`),
+            });
+            log.warn(`${what}: ${verdict.reason}; rolled back to ${split}`);
+            return { kind: "rolledBack", message: `${verdict.reason}; rolled back to ${split}`, restored };
         } catch (err) {
-            throw new Error(
-                `${verdict.reason}; rollback to ${split} FAILED (${err instanceof Error ? err.message : String(err)}); ` +
-                    `${vsName(inputs)} may still send ${inputs.canaryWeight}% to the canary`,
-            );
+            return {
+                kind: "rollbackFailed",
+                message: `${verdict.reason}; rollback to ${split} FAILED (${message(err)}); ${what} may still send ${inputs.canaryWeight}% to the canary`,
+            };
         }
     }
 }
 
+/** Why an update must not write over the live object: it no longer carries this resource's mark. */
+function notOursAnyMore(live: KubeObject, ownInstance: string | undefined): string | undefined {
+    if (ownsLive(live, ownInstance)) {
+        return undefined;
+    }
+    return (
+        `belongs to ${ownershipOf(live).description} now, not to this resource` +
+        `${ownInstance ? ` (instance ${ownInstance})` : ""}; it is left alone. ` +
+        "If two TrafficSplits in the program name this VirtualService, remove one; if this resource should own it again, `pulumi refresh` and `pulumi up`"
+    );
+}
+
 /**
  * The VirtualService as it was before this update: the old inputs at the old
- * applied weight. State from older versions that cannot be rendered falls back
- * to the new spec at the old weight.
+ * applied weight, with the old owner marks. State from older versions that
+ * cannot be rendered falls back to the new spec at the old weight.
  */
-function renderPrevious(olds: Props, news: TrafficSplitInputs, previous: number): KubeObject {
+function renderPrevious(olds: Props, news: TrafficSplitInputs, previous: number, identity: Identity | undefined): KubeObject {
     try {
-        return renderVirtualService(olds as unknown as TrafficSplitInputs, previous);
+        return renderVirtualService(olds as unknown as TrafficSplitInputs, previous, identity);
     } catch {
-        return renderVirtualService(news, previous);
+        return renderVirtualService(news, previous, identity);
     }
 }
 
@@ -308,4 +404,15 @@ function routingChanged(olds: Props, news: Props): boolean {
     } catch {
         return true;
     }
+}
+
+/**
+ * Whether the owner the labels name changed (a renamed stack). State from
+ * before the owner input has none: adding it is no change by itself (the
+ * labels follow with the next real update).
+ */
+function ownerChanged(olds: Props, news: Props): boolean {
+    const before = ownerOf(olds);
+    const after = ownerOf(news);
+    return before !== undefined && JSON.stringify(before) !== JSON.stringify(after);
 }

@@ -4,16 +4,17 @@
  * gateways, the optional header-match route to the canary, the weighted route,
  * retries, timeout and fault injection.
  */
+import { Identity, MANAGED_BY_LABEL, MANAGER, ownershipMetadata } from "./ownership";
 import { KubeObject, TrafficSplitInputs } from "./types";
 import { splitWeights, Weights } from "./weights";
+
+export { MANAGED_BY_LABEL, MANAGER };
 
 export const VS_GROUP = "networking.istio.io";
 export const VS_VERSION = "v1";
 export const VS_PLURAL = "virtualservices";
 export const VS_KIND = "VirtualService";
 
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-export const MANAGER = "eks-ingress-mesh";
 /** The canary weight this program last wrote, for people reading the object with kubectl. */
 export const WEIGHT_ANNOTATION = "eks-ingress-mesh/canary-weight";
 
@@ -87,23 +88,24 @@ export function renderSpec(inputs: TrafficSplitInputs, canaryWeight: number): Js
     };
 }
 
-/** The full VirtualService for `canaryWeight` (no resourceVersion: the writer adds it). */
-export function renderVirtualService(inputs: TrafficSplitInputs, canaryWeight: number): KubeObject {
+/**
+ * The full VirtualService for `canaryWeight` (no resourceVersion: the writer
+ * adds it), marked as owned by `identity` (see ownership.ts); without one,
+ * marked as the provider did before owner marks existed.
+ */
+export function renderVirtualService(inputs: TrafficSplitInputs, canaryWeight: number, identity?: Identity): KubeObject {
+    const ownership = ownershipMetadata(identity);
     return {
         apiVersion: `${VS_GROUP}/${VS_VERSION}`,
         kind: VS_KIND,
         metadata: {
             name: inputs.name,
             namespace: inputs.namespace,
-            labels: { [MANAGED_BY_LABEL]: MANAGER },
-            annotations: { [WEIGHT_ANNOTATION]: String(canaryWeight) },
+            labels: { [MANAGED_BY_LABEL]: MANAGER, ...ownership.labels },
+            annotations: { [WEIGHT_ANNOTATION]: String(canaryWeight), ...ownership.annotations },
         },
         spec: renderSpec(inputs, canaryWeight),
     };
-}
-
-export function isManagedByUs(obj: KubeObject): boolean {
-    return obj.metadata.labels?.[MANAGED_BY_LABEL] === MANAGER;
 }
 
 function asArray(value: unknown): unknown[] {

@@ -89,6 +89,10 @@ export class TrafficSplit extends pulumi.dynamic.Resource {
     declare public readonly previousCanaryWeight: pulumi.Output<number>;
     /** metadata.resourceVersion of the VirtualService as last written or read. */
     declare public readonly resourceVersion: pulumi.Output<string>;
+    /** This instance's mark on the VirtualService (new for every create; see ownership.ts). */
+    declare public readonly instanceId: pulumi.Output<string>;
+    /** What the analysis gate concluded in the last create/update. */
+    declare public readonly analysisResult: pulumi.Output<string>;
     declare public readonly namespace: pulumi.Output<string>;
     declare public readonly name: pulumi.Output<string>;
     declare public readonly canaryWeight: pulumi.Output<number>;
@@ -100,10 +104,14 @@ export class TrafficSplit extends pulumi.dynamic.Resource {
             {
                 ...args,
                 kubeconfig: pulumi.secret(args.kubeconfig),
+                // Labels the VirtualService with this stack and resource, so no other stack takes it over.
+                owner: { project: pulumi.getProject(), stack: pulumi.getStack(), resource: name },
                 stableWeight: undefined,
                 appliedCanaryWeight: undefined,
                 previousCanaryWeight: undefined,
                 resourceVersion: undefined,
+                instanceId: undefined,
+                analysisResult: undefined,
             },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["kubeconfig"] }),
             "eks-ingress-mesh",

@@ -32,12 +32,31 @@ export interface AnalysisSpec {
     readonly prometheus: string;
     /** PromQL returning the canary's error rate as a number in 0..1. */
     readonly query: string;
+    /**
+     * PromQL returning how many requests the canary received in the window
+     * `query` measures. Without it the gate cannot tell "no traffic" from
+     * "no data" (state written before it existed): every window is judged.
+     */
+    readonly requestsQuery?: string;
+    /** Fewest requests a window needs to be judged at all; default 0 (every window is judged). */
+    readonly minRequests?: number;
     /** Largest tolerated error rate (0..1); a higher sample fails the gate. */
     readonly maxErrorRate: number;
     /** How long the new weight must stay healthy, in seconds. */
     readonly bakeSeconds: number;
     /** Seconds between two measurements. */
     readonly intervalSeconds: number;
+}
+
+/**
+ * Which stack and resource own the VirtualService. Written into its labels,
+ * so another stack (or a rename within this one) can tell whose object it is.
+ */
+export interface Owner {
+    readonly project: string;
+    readonly stack: string;
+    /** The resource's name in the program. */
+    readonly resource: string;
 }
 
 export interface TrafficSplitInputs {
@@ -68,6 +87,12 @@ export interface TrafficSplitInputs {
     readonly timeout?: string;
     readonly fault?: FaultPolicy;
     readonly analysis?: AnalysisSpec;
+    /**
+     * The stack and resource this TrafficSplit belongs to (the `TrafficSplit`
+     * resource sets it). Without it the VirtualService is never taken over
+     * from anyone: only an object this very resource created is its own.
+     */
+    readonly owner?: Owner;
 }
 
 export interface TrafficSplitOutputs extends TrafficSplitInputs {
@@ -79,6 +104,15 @@ export interface TrafficSplitOutputs extends TrafficSplitInputs {
     readonly previousCanaryWeight: number;
     /** metadata.resourceVersion of the VirtualService as last written or read. */
     readonly resourceVersion: string;
+    /**
+     * This resource instance's mark on the VirtualService (annotation
+     * `eks-ingress-mesh/instance`), new for every create. Only the instance
+     * whose mark the live object carries updates or deletes it. Absent in
+     * state written before it existed.
+     */
+    readonly instanceId?: string;
+    /** What the analysis gate concluded in the last create/update ("passed: …", "inconclusive: …", "not run: …"). */
+    readonly analysisResult?: string;
 }
 
 /** The subset of Kubernetes ObjectMeta this provider reads and writes. */

@@ -6,18 +6,13 @@
  * sends secrets to a provider that does not accept them.
  */
 import * as assert from "assert";
-import { TrafficSplitProvider } from "../../../providers/traffic";
-import { dynamicUrn, HostHandle, serializeProvider, startDynamicProviderHost } from "../fixtures/dynamicProviderHost";
+import { dynamicUrn, HostHandle } from "../fixtures/dynamicProviderHost";
 import { Json, KubeApiDouble, virtualService } from "../fixtures/kubeApiDouble";
 import { PrometheusStub } from "../fixtures/prometheusStub";
-
-
-function weightsOf(obj: Json | undefined): number[] {
-    const weighted = (obj?.spec?.http ?? []).find((r: Json) => r.name === "weighted");
-    return weighted.route.map((r: Json) => r.weight);
-}
+import { GrpcRig, startGrpcRig, weightsOf } from "./helpers";
 
 describe("TrafficSplitProvider through the gRPC dynamic-provider host", function () {
+    let rig: GrpcRig;
     let host: HostHandle;
     let api: KubeApiDouble;
     let prometheus: PrometheusStub;
@@ -25,16 +20,11 @@ describe("TrafficSplitProvider through the gRPC dynamic-provider host", function
     const urn = dynamicUrn("app-traffic-split");
 
     before(async () => {
-        [host, api, prometheus, __provider] = await Promise.all([
-            startDynamicProviderHost(),
-            KubeApiDouble.start(),
-            PrometheusStub.start(),
-            serializeProvider(new TrafficSplitProvider()),
-        ]);
-        api.registerService("monitoring", "prometheus", 9090, prometheus.port);
+        rig = await startGrpcRig();
+        ({ host, api, prometheus, provider: __provider } = rig);
     });
     after(async () => {
-        await Promise.all([host?.stop(), api?.stop(), prometheus?.stop()]);
+        await rig?.stop();
     });
 
     const news = (namespace: string, patch: Json = {}): Json => ({

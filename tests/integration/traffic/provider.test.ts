@@ -9,6 +9,7 @@ import { MAX_WRITE_ATTEMPTS } from "../../../providers/traffic/provider";
 import { TrafficSplitInputs, TrafficSplitOutputs } from "../../../providers/traffic/types";
 import { Json, KubeApiDouble, virtualService, virtualServices } from "../fixtures/kubeApiDouble";
 import { PrometheusStub } from "../fixtures/prometheusStub";
+import { weightsOf } from "./helpers";
 
 
 const VS_PATH = "/apis/networking.istio.io/v1/namespaces/";
@@ -28,10 +29,6 @@ async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result?: T; error
     }
 }
 
-function weightsOf(obj: Json | undefined): number[] {
-    const weighted = (obj?.spec?.http ?? []).find((r: Json) => r.name === "weighted");
-    return weighted.route.map((r: Json) => r.weight);
-}
 
 describe("TrafficSplitProvider against the Kubernetes API double", function () {
     let api: KubeApiDouble;
@@ -69,6 +66,7 @@ describe("TrafficSplitProvider against the Kubernetes API double", function () {
         timeout: "10s",
         ...patch,
     });
+    const owner = { project: "eks-ingress-mesh", stack: "dev", resource: "split" };
     const analysis = { prometheus: "monitoring/prometheus:9090", query: 'sum(rate(istio_requests_total{response_code=~"5.."}[1m]))', maxErrorRate: 0.05, bakeSeconds: 2, intervalSeconds: 1 };
     const stored = () => api.get(virtualService(ns, "app"));
     const vsRequests = () => api.requests.filter((r) => r.path.startsWith(VS_PATH + ns));
@@ -176,20 +174,29 @@ describe("TrafficSplitProvider against the Kubernetes API double", function () {
         assert.ok(warn.some((m) => m.includes("was deleted outside Pulumi; recreating it")));
     });
 
-    it("refuses to take over a VirtualService someone else owns, and adopts one of ours", async () => {
+    it("refuses to take over a VirtualService someone else owns, and adopts one labelled for this stack", async () => {
         api.seed(virtualServices(ns), { apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: "app" }, spec: { hosts: ["x"] } });
-        const { error } = await captureLogs(() => provider.create(inputsFor()));
-        assert.match(error!.message, new RegExp(`VirtualService ${ns}/app already exists and is not managed by eks-ingress-mesh`));
+        const { error } = await captureLogs(() => provider.create(inputsFor({ owner })));
+        assert.match(error!.message, new RegExp(`VirtualService ${ns}/app already exists and is not managed by eks-ingress-mesh .*hand it to this stack with: kubectl label virtualservice -n ${ns} app `));
         assert.deepStrictEqual(stored()!.spec, { hosts: ["x"] }, "left untouched");
 
+        // The program label alone does not say which stack's it is.
         api.mutate(virtualService(ns, "app"), (o: Json) => {
             o.metadata.labels = { "app.kubernetes.io/managed-by": "eks-ingress-mesh" };
         });
+        const legacy = await captureLogs(() => provider.create(inputsFor({ owner })));
+        assert.match(legacy.error!.message, /carries only the label app\.kubernetes\.io\/managed-by=eks-ingress-mesh, which does not say which stack it belongs to/);
+
+        api.mutate(virtualService(ns, "app"), (o: Json) => {
+            Object.assign(o.metadata.labels, { "eks-ingress-mesh/project": "eks-ingress-mesh", "eks-ingress-mesh/stack": "dev", "eks-ingress-mesh/resource": "split" });
+        });
         api.clearRequests();
-        const adopted = await captureLogs(() => provider.create(inputsFor()));
+        const adopted = await captureLogs(() => provider.create(inputsFor({ owner })));
         assert.ifError(adopted.error);
         assert.deepStrictEqual(vsRequests().map((r) => r.method), ["GET", "PUT"]);
         assert.deepStrictEqual(weightsOf(stored()), [90, 10]);
+        assert.strictEqual(stored()!.metadata.annotations["eks-ingress-mesh/instance"], (adopted.result!.outs as TrafficSplitOutputs).instanceId);
+        assert.ok(adopted.warn.some((m) => m.includes("owned by stack eks-ingress-mesh/dev (resource split); this resource took it over")), adopted.warn.join("\n"));
     });
 
     it("read reports the live weights and resourceVersion; a missing object reads as gone", async () => {
@@ -214,14 +221,28 @@ describe("TrafficSplitProvider against the Kubernetes API double", function () {
         assert.strictEqual(gone.result!.id, "");
     });
 
-    it("deletes the VirtualService; deleting a missing one is fine", async () => {
+    it("deletes its own VirtualService with preconditions on uid and resourceVersion; deleting a missing one is fine", async () => {
         const outs = await create();
         assert.ifError((await captureLogs(() => provider.delete(`${ns}/app`, outs as unknown as Json))).error);
         assert.strictEqual(stored(), undefined);
         const { error, info } = await captureLogs(() => provider.delete(`${ns}/app`, outs as unknown as Json));
         assert.ifError(error);
         assert.ok(info.some((m) => m.includes("already gone")));
-        assert.deepStrictEqual(vsRequests().map((r) => r.method), ["DELETE", "DELETE"]);
+        assert.deepStrictEqual(vsRequests().map((r) => r.method), ["GET", "DELETE", "GET"]);
+    });
+
+    it("a takeover between delete's check and the delete itself makes the API server refuse it; the object stays", async () => {
+        const outs = await create();
+        api.beforeNext({ method: "DELETE" }, () =>
+            api.mutate(virtualService(ns, "app"), (o: Json) => {
+                o.metadata.annotations["eks-ingress-mesh/instance"] = "the-new-owner";
+            }),
+        );
+        const { error, info } = await captureLogs(() => provider.delete(`${ns}/app`, outs as unknown as Json));
+        assert.ifError(error);
+        assert.deepStrictEqual(vsRequests().map((r) => r.method), ["GET", "DELETE", "GET"], "409 on the precondition, then a fresh look");
+        assert.strictEqual(stored()!.metadata.annotations["eks-ingress-mesh/instance"], "the-new-owner");
+        assert.ok(info.some((m) => m.includes("belongs to no stack of this program now; leaving it") || m.includes("now; leaving it")), info.join("\n"));
     });
 
     it("gate: a healthy canary keeps the raised weight; every measurement is logged", async () => {

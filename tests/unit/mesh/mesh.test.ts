@@ -46,14 +46,17 @@ export async function runMesh(args: MeshArgs): Promise<MeshRun> {
             const provider = new k8s.Provider("k8s", { kubeconfig: KUBECONFIG });
             try {
                 const mesh = new Mesh("mesh", args, { providers: { kubernetes: provider } });
+                const canary = mesh.splitTraffic({ after: [] });
+                const { dependsOn: gatewayDeps, ...gateway } = mesh.gateway;
                 return {
-                    gateway: mesh.gateway,
+                    gateway,
+                    gatewayDependsOn: gatewayDeps.map((r) => (r as unknown as { __name: string }).__name),
                     appNamespace: mesh.appNamespace,
-                    canaryWeight: mesh.canaryWeight,
-                    stableWeight: mesh.stableWeight,
+                    canaryWeight: canary.canaryWeight,
+                    stableWeight: canary.stableWeight,
                     prometheus: mesh.prometheus,
                     trafficSplitOutputs: Object.fromEntries(
-                        ["canaryWeight", "appliedCanaryWeight", "stableWeight"].map((k) => [k, pulumi.Output.isInstance((mesh.trafficSplit as any)[k])]),
+                        ["canaryWeight", "appliedCanaryWeight", "stableWeight"].map((k) => [k, pulumi.Output.isInstance((canary.trafficSplit as any)[k])]),
                     ),
                 };
             } catch (e) {
@@ -123,6 +126,15 @@ describe("Mesh component (under mocks)", () => {
                 healthCheckPort: 15021,
                 healthCheckPath: "/healthz/ready",
             });
+            // An Ingress routing there waits for the gateway's release and the Gateway object, nothing else of the mesh.
+            // (The Helm release and the Gateway custom resource are both named mesh-gateway.)
+            assert.deepStrictEqual(m.run.outputs.gatewayDependsOn, ["mesh-gateway", "mesh-gateway"]);
+        });
+
+        it("gives every Helm release an explicit await timeout sized for a new cluster", () => {
+            for (const r of m.run.byType(RELEASE)) {
+                assert.deepStrictEqual([r.inputs.skipAwait, r.inputs.timeout], [false, 600], r.name);
+            }
         });
 
         it("labels the app namespace for sidecar injection and exports it", () => {
@@ -182,8 +194,8 @@ describe("Mesh component (under mocks)", () => {
             assert.strictEqual(i.stableSubset, "stable");
             assert.strictEqual(i.canarySubset, "canary");
             assert.deepStrictEqual(i.canaryHeader, { name: "x-canary", value: "always" });
-            assert.deepStrictEqual(i.hosts, ["app.example.com"]);
-            assert.deepStrictEqual(i.gateways, ["istio-ingress/app-gateway"]);
+            assert.deepStrictEqual(i.hosts, ["app.example.com", "app.demo.svc.cluster.local"]);
+            assert.deepStrictEqual(i.gateways, ["istio-ingress/app-gateway", "mesh"]);
             assert.strictEqual(i.destination, "app.demo.svc.cluster.local");
             assert.strictEqual(i.port, 80);
             assert.strictEqual(i.namespace, "demo");

@@ -17,6 +17,7 @@ import {
     analysisSpec,
     appPodLabels,
     canaryErrorRateQuery,
+    canaryRequestsQuery,
     renderDestinationRule,
     renderGateway,
     renderLocalRateLimit,
@@ -227,8 +228,8 @@ describe("mesh policies", () => {
             assert.deepStrictEqual(spec, {
                 namespace: "demo",
                 name: "app",
-                hosts: ["app.example.com"],
-                gateways: [gateway],
+                hosts: ["app.example.com", "app.demo.svc.cluster.local"],
+                gateways: [gateway, "mesh"],
                 destination: "app.demo.svc.cluster.local",
                 port: 80,
                 stableSubset: "stable",
@@ -245,8 +246,10 @@ describe("mesh policies", () => {
             const vs = renderVirtualService({ ...spec, kubeconfig: "unused" }, spec.canaryWeight);
             validateManifest(vs);
             const http = get(vs, "spec.http") as any[];
-            assert.deepStrictEqual(get(vs, "spec.gateways"), [gateway]);
-            assert.deepStrictEqual(get(vs, "spec.hosts"), ["app.example.com"]);
+            // One VirtualService for every caller: the edge hostname at the edge Gateway, the Service's name for sidecars.
+            assert.deepStrictEqual(get(vs, "spec.gateways"), [gateway, "mesh"]);
+            assert.deepStrictEqual(get(vs, "spec.hosts"), ["app.example.com", "app.demo.svc.cluster.local"]);
+            assert.ok(http.every((r) => r.match === undefined || r.match.every((m: any) => m.gateways === undefined)), "no route is limited to one gateway");
             const header = http.find((r) => Array.isArray(r.match));
             assert.deepStrictEqual(header.match, [{ headers: { "x-canary": { exact: "always" } } }]);
             assert.deepStrictEqual(header.route.map((r: any) => r.destination.subset), ["canary"]);
@@ -283,23 +286,36 @@ describe("mesh policies", () => {
         it("adds the analysis gate against the chart's Prometheus service, refusing it without Prometheus", () => {
             const c = config({ mesh: { prometheus: { enabled: true } }, canary: { weight: 10, analysis: { query: "vector(0)", maxErrorRate: 0.02, bakeSeconds: 120, intervalSeconds: 20 } } });
             const spec = trafficSplitSpec({ app: c.app, canary: c.canary, resilience: c.resilience, appServiceName: "app", gateway, prometheus: PROMETHEUS_SERVICE });
-            assert.deepStrictEqual(spec.analysis, { prometheus: "istio-system/prometheus-server:80", query: "vector(0)", maxErrorRate: 0.02, bakeSeconds: 120, intervalSeconds: 20 });
+            assert.deepStrictEqual(spec.analysis, {
+                prometheus: "istio-system/prometheus-server:80",
+                query: "vector(0)",
+                requestsQuery: canaryRequestsQuery("demo", "app", 60),
+                minRequests: 20,
+                maxErrorRate: 0.02,
+                bakeSeconds: 120,
+                intervalSeconds: 20,
+            });
             assert.throws(
                 () => trafficSplitSpec({ app: c.app, canary: c.canary, resilience: c.resilience, appServiceName: "app", gateway }),
                 /^Error: canary\.analysis: needs Prometheus: set mesh\.prometheus\.enabled to true/,
             );
         });
 
-        it("uses the default canary error-rate query when the configured one is empty", () => {
-            const spec = analysisSpec({ query: "  ", maxErrorRate: 0.05, bakeSeconds: 60, intervalSeconds: 10 }, PROMETHEUS_SERVICE, "demo", "app");
-            assert.strictEqual(spec.query, canaryErrorRateQuery("demo", "app"));
+        it("uses the default canary error-rate query when the configured one is empty, over the traffic the weights govern", () => {
+            const spec = analysisSpec({ query: "  ", maxErrorRate: 0.05, bakeSeconds: 60, intervalSeconds: 10, minRequests: 5 }, PROMETHEUS_SERVICE, "demo", "app");
+            assert.strictEqual(spec.query, canaryErrorRateQuery("demo", "app", 60));
             const q = spec.query;
-            assert.match(q, /istio_requests_total\{[^}]*destination_version="canary"[^}]*response_code=~"5\.\."[^}]*\}\[1m\]/);
-            assert.match(q, /reporter="destination"/);
-            assert.match(q, /destination_workload_namespace="demo"/);
+            assert.match(q, /istio_requests_total\{[^}]*destination_version="canary"[^}]*response_code=~"5\.\."[^}]*\}\[60s\]/);
+            // Reported by the proxies that apply the VirtualService (edge gateway, callers' sidecars), not by the canary itself.
+            assert.match(q, /reporter="source"/);
+            assert.match(q, /destination_service_namespace="demo"/);
             assert.match(q, /destination_service_name="app"/);
             // The numerator falls back to 0 (no 5xx series yet); the denominator does not (no traffic = no data).
-            assert.match(q, /^\(sum\(rate\(.*\)\) or on\(\) vector\(0\)\) \/ sum\(rate\(istio_requests_total\{[^}]*\}\[1m\]\)\)$/);
+            assert.match(q, /^\(sum\(rate\(.*\)\) or on\(\) vector\(0\)\) \/ sum\(rate\(istio_requests_total\{[^}]*\}\[60s\]\)\)$/);
+            // The request count selects the same series over the same window.
+            assert.strictEqual(spec.requestsQuery, `sum(increase(istio_requests_total{${/\{([^}]*),response_code/.exec(q)![1]}}[60s]))`);
+            assert.strictEqual(spec.minRequests, 5);
+            assert.strictEqual(analysisSpec({ query: "", maxErrorRate: 0.05, bakeSeconds: 600, intervalSeconds: 120, minRequests: 5 }, PROMETHEUS_SERVICE, "demo", "app").requestsQuery, canaryRequestsQuery("demo", "app", 120));
         });
     });
 

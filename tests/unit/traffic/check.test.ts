@@ -137,3 +137,44 @@ describe("TrafficSplit check", () => {
         }
     });
 });
+
+describe("TrafficSplit check with missing or undefined inputs", () => {
+    /** What the engine's Struct can carry: no `undefined` anywhere. */
+    const structSafe = (value: unknown): boolean =>
+        value !== undefined && (typeof value !== "object" || value === null || Object.values(value).every(structSafe));
+
+    it("names every missing required field and returns inputs the engine can marshal", () => {
+        const result = checkTrafficSplit({}, { ...valid, hosts: undefined, destination: undefined, namespace: undefined, canaryWeight: undefined });
+        assert.deepStrictEqual(
+            result.failures.map((f) => f.reason),
+            [
+                "namespace: must be a DNS-1123 label (lower-case letters, digits, '-', at most 63); got nothing",
+                "hosts: must be a non-empty list; got nothing",
+                "destination: must be a service host name such as app.demo.svc.cluster.local; got nothing",
+                "canary.weight: must be an integer from 0 to 100 (the stable subset gets 100 - weight); got nothing",
+            ],
+        );
+        assert.ok(structSafe(result.inputs), JSON.stringify(result.inputs));
+        assert.ok(!("hosts" in result.inputs) && !("destination" in result.inputs));
+    });
+
+    it("drops undefined nested fields too, and still names them", () => {
+        const result = checkTrafficSplit({}, { ...valid, canaryHeader: { name: undefined, value: "always" }, retries: { attempts: 1, perTryTimeout: undefined } });
+        assert.ok(structSafe(result.inputs));
+        assert.deepStrictEqual(result.failures.map((f) => f.reason.split(":")[0]), ["canary.header.name", "resilience.retries.perTryTimeout"]);
+    });
+
+    it("checks the owner and the gate's request count", () => {
+        assert.deepStrictEqual(failuresFor({ owner: { project: "p", stack: "dev", resource: "split" } }), []);
+        assert.deepStrictEqual(failuresFor({ owner: { project: "p", stack: "" } }).map((f) => f.reason), [
+            'owner.stack: must be a non-empty string; got ""',
+            "owner.resource: must be a non-empty string; got nothing",
+        ]);
+        const analysis = { ...valid.analysis, requestsQuery: "sum(increase(x[1m]))", minRequests: 20 };
+        assert.deepStrictEqual(failuresFor({ analysis }), []);
+        assert.deepStrictEqual(failuresFor({ analysis: { ...analysis, minRequests: -1 } }).map((f) => f.reason), ["canary.analysis.minRequests: must be an integer ≥ 0; got -1"]);
+        assert.deepStrictEqual(failuresFor({ analysis: { ...analysis, requestsQuery: undefined } }).map((f) => f.reason), [
+            "canary.analysis.minRequests: needs canary.analysis.requestsQuery to count the canary's requests; got 20",
+        ]);
+    });
+});

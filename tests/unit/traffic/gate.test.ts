@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { formatRate, GateClock, parsePrometheusResponse, runAnalysis } from "../../../providers/traffic/gate";
+import { Criterion, formatRate, GateClock, parsePrometheusCount, parsePrometheusResponse, runAnalysis, WindowProbe } from "../../../providers/traffic/gate";
 
 const vector = (...values: string[]) =>
     JSON.stringify({ status: "success", data: { resultType: "vector", result: values.map((v, i) => ({ metric: { i: String(i) }, value: [1700000000.1, v] })) } });
@@ -48,6 +48,13 @@ describe("analysis gate: Prometheus answers", () => {
         });
     }
 
+    it("counts requests: the sum of the series; no series, or NaN, is 0", () => {
+        assert.strictEqual(parsePrometheusCount({ status: 200, body: vector("12", "30") }), 42);
+        assert.strictEqual(parsePrometheusCount({ status: 200, body: vector() }), 0);
+        assert.strictEqual(parsePrometheusCount({ status: 200, body: vector("NaN") }), 0);
+        assert.throws(() => parsePrometheusCount({ status: 400, body: JSON.stringify({ status: "error", errorType: "bad_data", error: "x" }) }), /HTTP 400: bad_data: x/);
+    });
+
     it("formats rates without misleading rounding", () => {
         assert.strictEqual(formatRate(0.12), "0.12");
         assert.strictEqual(formatRate(0.123456), "0.123");
@@ -56,13 +63,36 @@ describe("analysis gate: Prometheus answers", () => {
     });
 });
 
+/** The error-rate criterion over a list of values, counting its calls. */
+function errorRate(values: number[], maxErrorRate = 0.05): Criterion & { calls: number } {
+    const c = {
+        name: "error rate",
+        limitName: "maxErrorRate",
+        limit: maxErrorRate,
+        calls: 0,
+        measure: async () => {
+            c.calls++;
+            const v = values.shift();
+            if (v === undefined) {
+                throw new Error("Prometheus returned no sample for the query");
+            }
+            return v;
+        },
+    };
+    return c;
+}
+
+const probe = (criterion: Criterion, requests?: number[]): WindowProbe => ({
+    ...(requests ? { requests: async () => requests.shift()! } : {}),
+    criteria: [criterion],
+});
+
 describe("analysis gate: bake", () => {
     it("samples every interval until the bake time and logs each measurement", async () => {
         const clock = fakeClock();
         const logs: string[] = [];
-        const values = [0.01, 0.02, 0.03, 0.04, 0.05, 0.0];
-        const verdict = await runAnalysis({ maxErrorRate: 0.05, bakeSeconds: 60, intervalSeconds: 10 }, async () => values.shift()!, (m) => logs.push(m), clock);
-        assert.strictEqual(verdict.healthy, true);
+        const verdict = await runAnalysis({ bakeSeconds: 60, intervalSeconds: 10 }, probe(errorRate([0.01, 0.02, 0.03, 0.04, 0.05, 0.0])), (m) => logs.push(m), clock);
+        assert.strictEqual(verdict.outcome, "passed");
         assert.deepStrictEqual(verdict.measurements.map((m) => m.atSeconds), [10, 20, 30, 40, 50, 60]);
         assert.deepStrictEqual(clock.sleeps, [10_000, 10_000, 10_000, 10_000, 10_000, 10_000]);
         assert.strictEqual(logs.length, 6);
@@ -70,63 +100,108 @@ describe("analysis gate: bake", () => {
     });
 
     it("ends the bake with a last sample when it is not a multiple of the interval", async () => {
-        const clock = fakeClock();
-        const verdict = await runAnalysis({ maxErrorRate: 0.05, bakeSeconds: 25, intervalSeconds: 10 }, async () => 0, () => undefined, clock);
+        const verdict = await runAnalysis({ bakeSeconds: 25, intervalSeconds: 10 }, probe(errorRate([0, 0, 0])), () => undefined, fakeClock());
         assert.deepStrictEqual(verdict.measurements.map((m) => m.atSeconds), [10, 20, 25]);
     });
 
     it("keeps to the schedule when a query takes time", async () => {
         const clock = fakeClock();
-        const slowQuery = async () => {
-            await clock.sleep(3000);
-            return 0;
-        };
-        await runAnalysis({ maxErrorRate: 0.05, bakeSeconds: 20, intervalSeconds: 10 }, slowQuery, () => undefined, clock);
+        const slow: Criterion = { name: "error rate", limitName: "maxErrorRate", limit: 0.05, measure: async () => (await clock.sleep(3000), 0) };
+        await runAnalysis({ bakeSeconds: 20, intervalSeconds: 10 }, probe(slow), () => undefined, clock);
         // 10 s wait, 3 s query, 7 s wait, 3 s query.
         assert.deepStrictEqual(clock.sleeps, [10_000, 3000, 7000, 3000]);
     });
 
     it("fails at the first sample above maxErrorRate, with the numbers", async () => {
-        const values = [0.01, 0.12, 0.0];
-        let calls = 0;
-        const verdict = await runAnalysis(
-            { maxErrorRate: 0.05, bakeSeconds: 60, intervalSeconds: 10 },
-            async () => {
-                calls++;
-                return values.shift()!;
-            },
-            () => undefined,
-            fakeClock(),
-        );
-        assert.strictEqual(verdict.healthy, false);
-        assert.strictEqual(calls, 2, "stops measuring once the canary is unhealthy");
-        assert.ok(!verdict.healthy && verdict.reason === "canary error rate 0.12 > maxErrorRate 0.05 at 20s of 60s bake", JSON.stringify(verdict));
+        const criterion = errorRate([0.01, 0.12, 0.0]);
+        const verdict = await runAnalysis({ bakeSeconds: 60, intervalSeconds: 10 }, probe(criterion), () => undefined, fakeClock());
+        assert.strictEqual(criterion.calls, 2, "stops measuring once the canary is unhealthy");
+        assert.ok(verdict.outcome === "failed" && verdict.reason === "canary error rate 0.12 > maxErrorRate 0.05 at 20s of 60s bake", JSON.stringify(verdict));
     });
 
     it("fails when Prometheus cannot be queried", async () => {
-        const verdict = await runAnalysis(
-            { maxErrorRate: 0.05, bakeSeconds: 30, intervalSeconds: 10 },
-            async () => {
+        const broken: Criterion = {
+            name: "error rate",
+            limitName: "maxErrorRate",
+            limit: 0.05,
+            measure: async () => {
                 throw new Error("connect ECONNREFUSED 127.0.0.1:9");
             },
-            () => undefined,
-            fakeClock(),
-        );
-        assert.ok(!verdict.healthy);
+        };
+        const verdict = await runAnalysis({ bakeSeconds: 30, intervalSeconds: 10 }, probe(broken), () => undefined, fakeClock());
+        assert.ok(verdict.outcome === "failed");
         assert.strictEqual(verdict.reason, "canary analysis could not measure the error rate at 10s of 30s bake: connect ECONNREFUSED 127.0.0.1:9");
         assert.strictEqual(verdict.atSeconds, 10);
     });
 
     it("treats an infinite error rate as unhealthy", async () => {
-        const verdict = await runAnalysis({ maxErrorRate: 1, bakeSeconds: 1, intervalSeconds: 1 }, async () => Infinity, () => undefined, fakeClock());
-        assert.strictEqual(verdict.healthy, false);
+        const verdict = await runAnalysis({ bakeSeconds: 1, intervalSeconds: 1 }, probe(errorRate([Infinity], 1)), () => undefined, fakeClock());
+        assert.strictEqual(verdict.outcome, "failed");
     });
 
     it("really waits with the default clock (small, honest values)", async () => {
         const started = Date.now();
-        const verdict = await runAnalysis({ maxErrorRate: 0.05, bakeSeconds: 1, intervalSeconds: 1 }, async () => 0, () => undefined);
+        const verdict = await runAnalysis({ bakeSeconds: 1, intervalSeconds: 1 }, probe(errorRate([0])), () => undefined);
         const elapsed = Date.now() - started;
-        assert.strictEqual(verdict.healthy, true);
+        assert.strictEqual(verdict.outcome, "passed");
         assert.ok(elapsed >= 990 && elapsed < 3000, `elapsed ${elapsed} ms`);
+    });
+});
+
+describe("analysis gate: minimum request count", () => {
+    it("does not judge a window with too few requests, says so, and calls a bake without any judged window inconclusive", async () => {
+        const logs: string[] = [];
+        const criterion = errorRate([0.9, 0.9, 0.9]);
+        const verdict = await runAnalysis({ bakeSeconds: 30, intervalSeconds: 10, minRequests: 20 }, probe(criterion, [0, 3, 19]), (m) => logs.push(m), fakeClock());
+        assert.strictEqual(criterion.calls, 0, "no verdict either way: the error rate is not even asked");
+        assert.deepStrictEqual(verdict, {
+            outcome: "inconclusive",
+            reason: "canary analysis inconclusive: no window had canary.analysis.minRequests 20 requests (0, 3, 19); not a verdict either way",
+            measurements: [
+                { atSeconds: 10, requests: 0, judged: false, values: {} },
+                { atSeconds: 20, requests: 3, judged: false, values: {} },
+                { atSeconds: 30, requests: 19, judged: false, values: {} },
+            ],
+        });
+        assert.strictEqual(logs[0], "canary analysis 1/3: 0 canary requests, fewer than canary.analysis.minRequests 20: not judged at 10s of 30s bake");
+    });
+
+    it("passes when the windows that had traffic were healthy, naming how many were judged", async () => {
+        const logs: string[] = [];
+        const verdict = await runAnalysis({ bakeSeconds: 30, intervalSeconds: 10, minRequests: 20 }, probe(errorRate([0.01, 0.02]), [0, 20, 240]), (m) => logs.push(m), fakeClock());
+        assert.ok(verdict.outcome === "passed");
+        assert.strictEqual(verdict.summary, "passed: 2 of 3 windows judged (1 had fewer than 20 requests), all within limits");
+        assert.strictEqual(logs[2], "canary analysis 3/3: error rate 0.02 <= maxErrorRate 0.05 over 240 requests at 30s of 30s bake");
+    });
+
+    it("fails on a judged window over the limit, with the request count", async () => {
+        const verdict = await runAnalysis({ bakeSeconds: 30, intervalSeconds: 10, minRequests: 20 }, probe(errorRate([0.3]), [50]), () => undefined, fakeClock());
+        assert.ok(verdict.outcome === "failed" && verdict.reason === "canary error rate 0.3 > maxErrorRate 0.05 over 50 requests at 10s of 30s bake", JSON.stringify(verdict));
+    });
+
+    it("fails when the requests cannot be counted (Prometheus down is not 'no traffic')", async () => {
+        const verdict = await runAnalysis(
+            { bakeSeconds: 10, intervalSeconds: 10, minRequests: 20 },
+            { requests: async () => Promise.reject(new Error("Prometheus answered HTTP 503: no endpoints")), criteria: [errorRate([0])] },
+            () => undefined,
+            fakeClock(),
+        );
+        assert.ok(verdict.outcome === "failed" && verdict.reason === "canary analysis could not count the canary's requests at 10s of 10s bake: Prometheus answered HTTP 503: no endpoints");
+    });
+
+    it("with minRequests 0 every window is judged: no data then fails, as before the minimum existed", async () => {
+        const verdict = await runAnalysis({ bakeSeconds: 10, intervalSeconds: 10, minRequests: 0 }, probe(errorRate([]), [0]), () => undefined, fakeClock());
+        assert.ok(verdict.outcome === "failed" && /could not measure the error rate .*no sample/.test(verdict.reason));
+    });
+
+    it("judges every criterion of a window: the place a latency limit plugs in", async () => {
+        const latency: Criterion = { name: "p99 latency", limitName: "maxLatencyMs", limit: 500, measure: async () => 730 };
+        const verdict = await runAnalysis(
+            { bakeSeconds: 10, intervalSeconds: 10, minRequests: 1 },
+            { requests: async () => 100, criteria: [errorRate([0]), latency] },
+            () => undefined,
+            fakeClock(),
+        );
+        assert.ok(verdict.outcome === "failed" && verdict.reason === "canary p99 latency 730 > maxLatencyMs 500 over 100 requests at 10s of 10s bake");
     });
 });

@@ -53,6 +53,14 @@ describe("TrafficSplitProvider diff", () => {
         assert.strictEqual((await diff(state, { ...inputs, stableSubset: "stable", canarySubset: "canary" })).changes, false);
     });
 
+    it("owner marks: adding an owner to older state is no change; a renamed stack is", async () => {
+        const owner = { project: "eks-ingress-mesh", stack: "dev", resource: "mesh-traffic-split" };
+        const current = { ...state, owner, instanceId: "i-1", analysisResult: "passed: 2 of 2 windows judged, all within limits" };
+        assert.strictEqual((await diff(state, { ...inputs, owner })).changes, false);
+        assert.strictEqual((await diff(current, { ...inputs, owner })).changes, false);
+        assert.strictEqual((await diff(current, { ...inputs, owner: { ...owner, stack: "dev2" } })).changes, true);
+    });
+
     it("replaces on a new name or namespace", async () => {
         assert.deepStrictEqual(await diff(state, { ...inputs, name: "app2" }), { changes: true, replaces: ["name"], deleteBeforeReplace: false });
         assert.deepStrictEqual((await diff(state, { ...inputs, namespace: "other" })).replaces, ["namespace"]);

@@ -26,7 +26,8 @@ describe("TrafficSplit resource under mocks", () => {
         assert.strictEqual(typeof registered.inputs.__provider, "string");
         assert.strictEqual(registered.inputs.canaryWeight, 10);
         assert.strictEqual(run.outputs.id, "split-id");
-        for (const output of [split!.stableWeight, split!.appliedCanaryWeight, split!.previousCanaryWeight, split!.resourceVersion, split!.canaryWeight]) {
+        assert.deepStrictEqual(registered.inputs.owner, { project: "eks-ingress-mesh", stack: "test", resource: "split" }, "labels name this stack and resource");
+        for (const output of [split!.stableWeight, split!.appliedCanaryWeight, split!.previousCanaryWeight, split!.resourceVersion, split!.canaryWeight, split!.instanceId, split!.analysisResult]) {
             assert.ok(pulumi.Output.isInstance(output));
         }
     });
