@@ -54,23 +54,21 @@ export class DnsSources {
     readonly hostnames: pulumi.Output<string[]>;
     private readonly collected: Collected[] = [];
     private sealed = false;
-    private resolveSealed!: (list: Collected[]) => void;
+    /** What seal() fixed; kept out of any Output so nothing in it gets unwrapped (or turns the list unknown in preview). */
+    private snapshot: Collected[] = [];
+    private resolveSealed!: (count: number) => void;
 
     constructor(domain: pulumi.Input<string>) {
-        const sealedList = new Promise<Collected[]>((resolve) => (this.resolveSealed = resolve));
+        const sealedList = pulumi.output(new Promise<number>((resolve) => (this.resolveSealed = resolve))).apply(() => this.snapshot);
         pulumi.runtime.registerStackTransformation((args) => this.collect(args));
-        const objects = pulumi.output(sealedList).apply((list) => list.map((c) => this.identity(c)));
-        const named = pulumi.all([domain, objects]).apply(([d, list]) => pulumi.all(list).apply((objs) => ({ domain: d, objs })));
-        this.hostnames = named.apply(({ domain: d, objs }) => {
-            const results = objs.map((o) => sourceHostnames(o, d));
-            const problems = [...results.flatMap((r) => r.problems), ...claimedTwice(objs, results.map((r) => r.names))];
-            if (problems.length > 0) refuse(problems);
-            return [...new Set(results.flatMap((r) => r.names))];
-        });
-        this.records = pulumi.all([named, this.hostnames, pulumi.output(sealedList)]).apply(([{ domain: d, objs }, , list]) =>
-            pulumi.all(list.map((c, i) => withStatus(objs[i], c))).apply((full) => {
-                const results = full.map((o) => sourceRecords(o, d));
-                const problems = results.flatMap((r) => r.problems);
+        // From the annotations alone, so the names stay known in preview even when a namespace is not.
+        this.hostnames = pulumi.all([domain, sealedList.apply((list) => pulumi.all(list.map((c) => annotationsOf(c.props))))]).apply(([d, sets]) => [
+            ...new Set(sets.flatMap((annotations) => sourceHostnames({ kind: "service", namespace: "", name: "", annotations }, d).names)),
+        ]);
+        this.records = pulumi.all([domain, sealedList]).apply(([d, list]) =>
+            pulumi.all(list.map((c) => this.identity(c).apply((o) => withStatus(o, c)))).apply((objs) => {
+                const results = objs.map((o) => sourceRecords(o, d));
+                const problems = [...results.flatMap((r) => r.problems), ...claimedTwice(objs, objs.map((o) => sourceHostnames(o, d).names))];
                 if (problems.length > 0) refuse(problems);
                 return results.flatMap((r) => r.records);
             }),
@@ -80,7 +78,8 @@ export class DnsSources {
     /** No more sources: the records resolve from what was collected. */
     seal(): void {
         this.sealed = true;
-        this.resolveSealed([...this.collected]);
+        this.snapshot = [...this.collected];
+        this.resolveSealed(this.snapshot.length);
     }
 
     private collect(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
@@ -119,6 +118,15 @@ export class DnsSources {
             return live.apply((l) => ({ ...fromInputs, name: fromInputs.name ?? l?.name ?? "", namespace: fromInputs.namespace ?? l?.namespace ?? "default" }));
         });
     }
+}
+
+/** The declared annotations; read on their own, so an unknown namespace elsewhere in the metadata does not hide them. */
+function annotationsOf(props: pulumi.Inputs): pulumi.Output<Record<string, string> | undefined> {
+    const metadata = props.metadata as pulumi.Input<ObjectMeta> | undefined;
+    if (metadata !== undefined && !pulumi.Output.isInstance(metadata) && !(metadata instanceof Promise)) {
+        return pulumi.output((metadata as { annotations?: pulumi.Input<Record<string, pulumi.Input<string>>> }).annotations) as pulumi.Output<Record<string, string> | undefined>;
+    }
+    return pulumi.output(metadata).apply((m) => m?.annotations);
 }
 
 /** The object with its Service type and load balancer status, read only when it is a source. */
