@@ -130,6 +130,7 @@ function main(): number {
                 cores: os.cpus().length,
                 loadAverage: os.loadavg()[0],
                 command: `node ${[...nodeArgs, script].join(" ")} --stack ${opts.stack}`,
+                sourceMapMode: process.env.SWC_NODE_SOURCE_MAP_MODE ?? "auto",
                 tsNodeCommand: `node ${[...TS_NODE, script].join(" ")} --stack ${opts.stack}`,
                 sdkModules: modules.length,
                 sdkPackages: packages.size,

@@ -35,6 +35,8 @@ export interface SynthReport {
         readonly cores: number;
         readonly loadAverage: number;
         readonly command: string;
+        /** SWC_NODE_SOURCE_MAP_MODE the synth ran with (scripts/with-node.js sets "inline"). */
+        readonly sourceMapMode: string;
         readonly tsNodeCommand: string;
         readonly sdkModules: number;
         readonly sdkPackages: number;
@@ -116,7 +118,7 @@ export function renderSynthMarkdown(report: SynthReport): string {
     const lines: string[] = [];
     lines.push(`# Synth benchmark: offline synth of ${meta.stack} against loading its SDKs`, "");
     lines.push(
-        `\`${meta.command}\` (what \`npm run synth\` runs, without npm's own start-up) against a Node process that only ` +
+        `\`${meta.command}\` (what \`npm run synth\` runs, without npm's own start-up; SWC_NODE_SOURCE_MAP_MODE=${meta.sourceMapMode}) against a Node process that only ` +
             `requires the ${meta.sdkModules} files from ${meta.sdkPackages} npm packages synth requires (recorded from an untimed ` +
             `synth run; the transpiler's own modules left out), and the same synth under ts-node (\`${meta.tsNodeCommand}\`). ` +
             `${meta.runs} rounds, each runs every process once. ${meta.date}, Node ${meta.node}, ${meta.cores} cores, ` +
