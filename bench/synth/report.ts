@@ -102,15 +102,17 @@ export function pairedRatio(samples: readonly Sample[], over: Subject, under: Su
 }
 
 /**
- * Synth against the SDK-only load, on CPU time: on a shared 2-core machine
- * the wall time also counts waiting for other processes, the CPU time only
- * what the process did (the wall ratio is reported beside it).
+ * Synth against the SDK-only load, on wall time (what a user waits for, and
+ * what issue 12 measured), as the median of per-round ratios so that a burst
+ * of load from other processes moves both sides of a pair. CPU time is
+ * reported beside it; it runs higher than wall time because V8's garbage
+ * collector works on helper threads in parallel.
  */
 export function checkSynthTarget(samples: readonly Sample[]): TargetCheck {
-    const ratio = pairedRatio(samples, "synth", "sdk-load", "cpuMs");
-    const name = `synth <= ${MAX_SYNTH_TO_SDK_RATIO}x the SDK-only load (CPU time, median of per-round ratios)`;
+    const ratio = pairedRatio(samples, "synth", "sdk-load", "wallMs");
+    const name = `synth <= ${MAX_SYNTH_TO_SDK_RATIO}x the SDK-only load (wall time, median of per-round ratios)`;
     if (!Number.isFinite(ratio)) return { name, pass: false, detail: "no round measured both" };
-    return { name, pass: ratio <= MAX_SYNTH_TO_SDK_RATIO, detail: `${ratio.toFixed(2)}x (wall time: ${pairedRatio(samples, "synth", "sdk-load", "wallMs").toFixed(2)}x)` };
+    return { name, pass: ratio <= MAX_SYNTH_TO_SDK_RATIO, detail: `${ratio.toFixed(2)}x (CPU time: ${pairedRatio(samples, "synth", "sdk-load", "cpuMs").toFixed(2)}x)` };
 }
 
 export function renderSynthMarkdown(report: SynthReport): string {
@@ -132,13 +134,13 @@ export function renderSynthMarkdown(report: SynthReport): string {
     }
     lines.push("");
     lines.push(
-        `- synth / SDK load: ${pairedRatio(samples, "synth", "sdk-load", "cpuMs").toFixed(2)}x CPU time, ` +
-            `${pairedRatio(samples, "synth", "sdk-load", "wallMs").toFixed(2)}x wall time (medians of the per-round ratios)`,
+        `- synth / SDK load: ${pairedRatio(samples, "synth", "sdk-load", "wallMs").toFixed(2)}x wall time, ` +
+            `${pairedRatio(samples, "synth", "sdk-load", "cpuMs").toFixed(2)}x CPU time (medians of the per-round ratios)`,
     );
     if (summaries.some((s) => s.subject === "synth-ts-node")) {
         lines.push(
-            `- synth under ts-node / synth: ${pairedRatio(samples, "synth-ts-node", "synth", "cpuMs").toFixed(2)}x CPU time, ` +
-                `${pairedRatio(samples, "synth-ts-node", "synth", "wallMs").toFixed(2)}x wall time`,
+            `- synth under ts-node / synth: ${pairedRatio(samples, "synth-ts-node", "synth", "wallMs").toFixed(2)}x wall time, ` +
+                `${pairedRatio(samples, "synth-ts-node", "synth", "cpuMs").toFixed(2)}x CPU time`,
         );
     }
     lines.push("", "Targets:", "", `- ${check.pass ? "PASS" : "FAIL"} ${check.name}: ${check.detail}`);

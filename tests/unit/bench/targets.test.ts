@@ -3,7 +3,7 @@
  * benchmark fails only on targets it states and can meet.
  */
 import * as assert from "assert";
-import { BASELINE, Measurement, SYNC, checkTargets } from "../../../bench/dns/report";
+import { BASELINE, Measurement, SYNC, checkTargets, formatMs } from "../../../bench/dns/report";
 import { MAX_SYNTH_TO_SDK_RATIO, Sample, checkSynthTarget, median, pairedRatio, synthCommand } from "../../../bench/synth/report";
 
 const m = (n: number, subject: string, scenario: Measurement["scenario"], calls: Record<string, number>, minChangeCalls?: number): Measurement => ({
@@ -37,6 +37,10 @@ describe("bench targets", () => {
             assert.deepStrictEqual(failed, ["N=1000 first sync: as few change calls as Route53's limits allow", "N=10 no-op sync: 0 change calls"]);
         });
 
+        it("formats durations without a 60th second", () => {
+            assert.deepStrictEqual([formatMs(999.6), formatMs(59_940), formatMs(119_600), formatMs(125_000)], ["1000 ms", "59.9 s", "2 min 0 s", "2 min 5 s"]);
+        });
+
         it("checks nothing at N = 1000 when it was not measured (--sizes 10,100)", () => {
             const checks = checkTargets([m(10, SYNC, "no-op sync", { ListResourceRecordSets: 1 }), m(100, SYNC, "no-op sync", { ListResourceRecordSets: 1 })]);
             assert.deepStrictEqual(checks.map((c) => [c.name, c.pass]), [["N=10 no-op sync: 0 change calls", true], ["N=100 no-op sync: 0 change calls", true]]);
@@ -45,17 +49,17 @@ describe("bench targets", () => {
 
     describe("synth", () => {
         const round = (r: number, synth: number, sdk: number): Sample[] => [
-            { round: r, subject: "synth", wallMs: synth * 1.1, cpuMs: synth },
-            { round: r, subject: "sdk-load", wallMs: sdk * 1.1, cpuMs: sdk },
+            { round: r, subject: "synth", wallMs: synth, cpuMs: synth * 1.2 },
+            { round: r, subject: "sdk-load", wallMs: sdk, cpuMs: sdk },
         ];
 
         it("compares synth and SDK load within each round and takes the median", () => {
             const samples = [...round(1, 2000, 1000), ...round(2, 3000, 1000), ...round(3, 9000, 1000)];
-            assert.strictEqual(pairedRatio(samples, "synth", "sdk-load", "cpuMs"), 3);
+            assert.strictEqual(pairedRatio(samples, "synth", "sdk-load", "wallMs"), 3);
             assert.strictEqual(median([1, 9, 2, 3]), 2.5);
         });
 
-        it(`passes at <= ${MAX_SYNTH_TO_SDK_RATIO}x on CPU time and fails above, naming the ratio`, () => {
+        it(`passes at <= ${MAX_SYNTH_TO_SDK_RATIO}x on wall time and fails above, naming the ratio`, () => {
             assert.strictEqual(checkSynthTarget([...round(1, 2400, 1000), ...round(2, 2600, 1000), ...round(3, 2000, 1000)]).pass, true);
             const over = checkSynthTarget([...round(1, 2600, 1000)]);
             assert.strictEqual(over.pass, false);
