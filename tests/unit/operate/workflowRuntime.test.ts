@@ -34,7 +34,7 @@ describe("operate: the program under the Pulumi CLI (Pulumi.yaml runtime)", () =
         const [flag, hook] = nodeargs;
         assert.strictEqual(flag, "--require");
         assert.ok(pkg.scripts.synth.includes(`node -r ${hook} scripts/synth.ts`), "synth runs under the same hook");
-        assert.ok(pkg.scripts.test.includes(`node -r ${hook} scripts/test.ts`), "tests run under the same hook");
+        assert.ok(pkg.scripts.test.includes(`-r ${hook} scripts/test.ts`), "tests run under the same hook");
         assert.match(pkg.devDependencies[hook] ?? "", /^\d+\.\d+\.\d+$/, `${hook} is pinned in devDependencies (npm ci installs it)`);
     });
 
