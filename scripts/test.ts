@@ -7,11 +7,20 @@
  *   npm test                 # everything
  *   npm test -- unit         # only tests/unit
  *   npm test -- integration  # only tests/integration
+ *   npm test -- integration dnsBackends   # only test files whose path contains "dnsBackends"
+ *
+ * The Azure and Google DNS doubles serve TLS, and Node trusts extra certificates only from
+ * NODE_EXTRA_CA_CERTS read at start-up: so this script first writes a fresh self-signed
+ * certificate into a temporary directory, then runs the tests in a child process that trusts it
+ * in addition to anything NODE_EXTRA_CA_CERTS already named (see
+ * tests/integration/fixtures/testTls.ts), and removes the directory afterwards.
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as os from "os";
 import { spawnSync } from "child_process";
 import { findMotoServer } from "../tests/integration/fixtures/moto";
+import { TLS_DIR_ENV, writeTestCertificate } from "../tests/integration/fixtures/testTls";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Mocha = require("mocha");
@@ -51,15 +60,45 @@ function ensureMoto(): void {
     }
 }
 
+/** Re-runs this script in a child process that trusts a freshly generated test certificate. */
+async function runWithTestCertificate(): Promise<never> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-ingress-mesh-tls-"));
+    let status = 1;
+    try {
+        const certFile = await writeTestCertificate(dir);
+        // Keep whatever the machine already trusts this way (e.g. a registry proxy's CA).
+        const inherited = process.env.NODE_EXTRA_CA_CERTS;
+        const trusted = path.join(dir, "trusted.pem");
+        const existing = inherited && fs.existsSync(inherited) ? fs.readFileSync(inherited, "utf8") : "";
+        fs.writeFileSync(trusted, `${existing}\n${fs.readFileSync(certFile, "utf8")}`);
+        const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+            stdio: "inherit",
+            env: { ...process.env, NODE_EXTRA_CA_CERTS: trusted, [TLS_DIR_ENV]: dir },
+        });
+        status = child.status ?? 1;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+    process.exit(status);
+}
+
 function main(): void {
-    const suites = process.argv.slice(2).filter((a) => a === "unit" || a === "integration");
+    const args = process.argv.slice(2);
+    const suites = args.filter((a) => a === "unit" || a === "integration");
+    const filters = args.filter((a) => a !== "unit" && a !== "integration" && !a.startsWith("-"));
     const selected = suites.length > 0 ? suites : ["unit", "integration"];
     if (selected.includes("integration")) {
+        if (!process.env[TLS_DIR_ENV]) {
+            void runWithTestCertificate();
+            return;
+        }
         ensureMoto();
     }
     const mocha = new Mocha({ timeout: 60_000, reporter: "spec" });
     for (const suite of selected) {
-        testFiles(path.join(root, "tests", suite)).forEach((file) => mocha.addFile(file));
+        testFiles(path.join(root, "tests", suite))
+            .filter((file) => filters.length === 0 || filters.some((f) => path.relative(root, file).includes(f)))
+            .forEach((file) => mocha.addFile(file));
     }
 
     let passed = 0;
