@@ -6,7 +6,7 @@
  * the command passed or failed, and no credential value reaches either.
  */
 import * as assert from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -141,6 +141,45 @@ describe("operate: pulumi-run.sh reports every CI Pulumi run", () => {
             assert.strictEqual(out.pulumiArgs[0], "login s3://state-bucket?region=ap-northeast-2");
             assert.strictEqual(out.pulumiArgs[1], [...command, "--stack", "dev", "--policy-pack", "policy", "--suppress-outputs", "--non-interactive", "--color", "never"].join(" "), mode);
             assert.ok(!out.pulumiArgs.join(" ").includes("--show-secrets"));
+        }
+    });
+
+    it("passes a cancel (SIGINT) on to Pulumi, waits for it to wind down, and still reports", async function () {
+        this.timeout(30_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eim-pulumi-cancel-"));
+        try {
+            const bin = path.join(dir, "bin");
+            fs.mkdirSync(bin);
+            // A Go program (the real CLI) takes SIGINT even in a background job, as Node does.
+            fs.writeFileSync(
+                path.join(bin, "pulumi"),
+                [
+                    `#!${process.execPath}`,
+                    'const fs = require("fs");',
+                    'if (process.argv[2] === "login") process.exit(0);',
+                    'process.on("SIGINT", () => { console.log("cancelling: waiting for the operations in flight"); setTimeout(() => process.exit(3), 300); });',
+                    'fs.writeFileSync(process.env.FAKE_DIR + "/started", "");',
+                    'console.log("Updating (dev):");',
+                    "setTimeout(() => process.exit(0), 20000);",
+                ].join("\n"),
+                { mode: 0o755 },
+            );
+            fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "encryptedkey: AQID\n");
+            const summary = path.join(dir, "summary.md");
+            const child = spawn("bash", [script, "up", "dev"], {
+                cwd: dir,
+                env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, FAKE_DIR: dir, GITHUB_STEP_SUMMARY: summary, PULUMI_BACKEND_URL: "s3://state" },
+            });
+            const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+            const t0 = Date.now();
+            while (!fs.existsSync(path.join(dir, "started")) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+            child.kill("SIGINT");
+            assert.strictEqual(await exited, 3, "the script exits with Pulumi's status after Pulumi wound down");
+            const text = fs.readFileSync(summary, "utf8");
+            assert.match(text, /`pulumi up` of `dev` \(up\): ❌ failed \(exit 3\)/);
+            assert.ok(text.includes("cancelling: waiting for the operations in flight"), "Pulumi saw the SIGINT and its last words are in the summary");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
