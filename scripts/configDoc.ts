@@ -1,39 +1,26 @@
 /**
- * Renders the README's config reference table from Pulumi.yaml, so the two
- * cannot drift: `npm run docs:config` rewrites the table between the
- * `config-table` markers, and a unit test fails when README and Pulumi.yaml
- * disagree.
+ * `npm run docs:config`: regenerates, from config/schema.ts, the README's
+ * config reference (between the `config-table` markers) and Pulumi.yaml's
+ * `config:` section (from its marker comment to the end of the file). A unit
+ * test fails when either is stale.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigDeclaration, projectRoot, readProjectFile } from "../synth/stackFiles";
+import * as yaml from "js-yaml";
+import { configRows, projectDeclarations } from "../config/declarations";
+import { schema } from "../config/schema";
+import { projectRoot } from "../synth/stackFiles";
 
-export const startMarker = "<!-- config-table:start (generated from Pulumi.yaml by `npm run docs:config`) -->";
+export const startMarker = "<!-- config-table:start (generated from config/schema.ts by `npm run docs:config`) -->";
 export const endMarker = "<!-- config-table:end -->";
+export const projectConfigMarker = "# Stack config: generated from config/schema.ts by `npm run docs:config`; edit the schema, not this section.";
 
-function flatten(prefix: string, value: unknown): [string, unknown][] {
-    if (typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length > 0) {
-        return Object.entries(value).flatMap(([k, v]) => flatten(`${prefix}.${k}`, v));
-    }
-    return [[prefix, value]];
-}
+const escape = (text: string) => text.replace(/\|/g, "\\|");
 
-function cell(value: unknown): string {
-    if (value === undefined) {
-        return "";
-    }
-    return `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
-}
-
-export function renderConfigTable(config: Record<string, ConfigDeclaration> = readProjectFile().config): string {
-    const rows = ["| key | type | default | description |", "| --- | --- | --- | --- |"];
-    for (const [key, declaration] of Object.entries(config)) {
-        rows.push(`| \`${key}\` | ${declaration.type ?? "object"} | ${"default" in declaration && typeof declaration.default !== "object" ? cell(declaration.default) : ""} | ${declaration.description ?? ""} |`);
-        if (typeof declaration.default === "object" && declaration.default !== null) {
-            for (const [nested, value] of flatten(key, declaration.default)) {
-                rows.push(`| \`${nested}\` | ${typeof value === "object" ? "object" : typeof value} | ${cell(value)} | |`);
-            }
-        }
+export function renderConfigTable(): string {
+    const rows = ["| key | type | default | rule | description |", "| --- | --- | --- | --- | --- |"];
+    for (const row of configRows(schema)) {
+        rows.push(`| \`${row.key}\` | ${row.type} | ${escape(row.default)} | ${escape(row.rule)} | ${escape(row.description)} |`);
     }
     return [startMarker, ...rows, endMarker].join("\n");
 }
@@ -47,8 +34,30 @@ export function readmeWithTable(readme: string, table = renderConfigTable()): st
     return readme.slice(0, start) + table + readme.slice(end + endMarker.length);
 }
 
+export function renderProjectConfig(): string {
+    return [
+        projectConfigMarker,
+        "# Object-valued keys are typed `object` (Pulumi CLI >= 3.187), so the CLI refuses a scalar there;",
+        "# the program checks every nested key (unknown keys included). Defaults that depend on the stack",
+        "# or the domain are computed by the program and left out here.",
+        yaml.dump({ config: projectDeclarations(schema) }, { lineWidth: 200, noRefs: true }).trimEnd(),
+        "",
+    ].join("\n");
+}
+
+export function projectFileWithConfig(projectFile: string, config = renderProjectConfig()): string {
+    const marker = projectFile.indexOf(projectConfigMarker);
+    const start = marker >= 0 ? marker : projectFile.search(/^(# .*\n)*config:/m);
+    if (start < 0) {
+        throw new Error("Pulumi.yaml has no config section");
+    }
+    return projectFile.slice(0, start) + config;
+}
+
 if (require.main === module) {
-    const file = path.join(projectRoot, "README.md");
-    fs.writeFileSync(file, readmeWithTable(fs.readFileSync(file, "utf8")));
-    console.log("README.md config table regenerated from Pulumi.yaml");
+    const readme = path.join(projectRoot, "README.md");
+    fs.writeFileSync(readme, readmeWithTable(fs.readFileSync(readme, "utf8")));
+    const project = path.join(projectRoot, "Pulumi.yaml");
+    fs.writeFileSync(project, projectFileWithConfig(fs.readFileSync(project, "utf8")));
+    console.log("README.md config table and Pulumi.yaml config section regenerated from config/schema.ts");
 }

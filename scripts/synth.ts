@@ -1,7 +1,8 @@
 /**
- * `npm run synth [-- --stack dev] [--out out/dev] [--stack-dir DIR]`: the
- * offline synth (synth/index.ts). A bad config exits 1 with the message
- * `pulumi preview` would show; a policy violation exits 1 naming the resource.
+ * `npm run synth [-- --stack dev] [--state FILE] [--out out/dev] [--stack-dir DIR]`:
+ * the offline synth (synth/index.ts). A bad config or a failing check exits 1
+ * with the messages `pulumi preview` would show; a policy violation exits 1
+ * naming the resource. `--state` takes what `pulumi stack export` writes.
  */
 import { runSynth } from "../synth";
 
@@ -10,11 +11,11 @@ function argument(name: string): string | undefined {
     return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : undefined;
 }
 
-runSynth({ stack: argument("stack") ?? "dev", outDir: argument("out"), stackDir: argument("stack-dir") }).then(
+runSynth({ stack: argument("stack") ?? "dev", outDir: argument("out"), stackDir: argument("stack-dir"), statePath: argument("state") }).then(
     (result) => process.exit(result.exitCode),
     (e: Error) => {
-        // Config and check errors are user errors: print the message only, as `pulumi preview` does.
-        console.error(`error: ${e.message}`);
-        process.exit(1);
+        // Not a user error: a bug in synth or the program; the trace helps.
+        console.error(e);
+        process.exit(2);
     },
 );

@@ -7,6 +7,7 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { PriorResource, PriorState, withSecretsFrom } from "./state";
 
 
 export const mockAccountId = "123456789012";
@@ -28,6 +29,8 @@ export interface ProgramRun {
     /** Every string that was a secret input of some resource (kubeconfigs, credentials). */
     readonly secretValues: ReadonlySet<string>;
     readonly outputs: Record<string, unknown>;
+    /** Every dynamic resource's checked inputs, and its diff when `state` has it. */
+    readonly previews: readonly DynamicPreview[];
     byType(type: string): MockResource[];
     one(type: string, name?: string): MockResource;
 }
@@ -40,6 +43,8 @@ export interface RunOptions {
     /** Keys (as in `config`) whose values are secrets. */
     readonly secretKeys?: string[];
     readonly preview?: boolean;
+    /** The last deployment (`pulumi stack export`): dynamic resources are checked and diffed against it. */
+    readonly state?: PriorState;
 }
 
 function hex(seed: string, length: number): string {
@@ -154,20 +159,64 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
     }
 }
 
-/** Deserializes a dynamic resource's provider the way the SDK's host does, and runs its check. */
-async function checkDynamicResource(name: string, inputs: Record<string, any>): Promise<Record<string, any>> {
+/** What preview would report for a dynamic resource judged against the exported state. */
+export interface DynamicPreview {
+    readonly type: string;
+    readonly name: string;
+    /** The resource in the state (undefined: preview would create it). */
+    readonly prior?: PriorResource;
+    /** The checked inputs. */
+    readonly inputs: Record<string, any>;
+    /** The provider's diff against the state's outputs. */
+    readonly diff?: pulumi.dynamic.DiffResult;
+}
+
+/** Check failures, each line as the engine prints them (step_generator.go issueCheckFailures). */
+export class CheckFailuresError extends pulumi.RunError {
+    constructor(readonly diagnostics: readonly string[]) {
+        super(diagnostics.join("\n"));
+    }
+}
+
+/** Go's `%v` of a resource.PropertyValue, as the engine prints a failing input: `{10}`, `{map[a:{1}]}`. */
+export function goValue(value: unknown, secret: (v: unknown) => boolean = () => false): string {
+    const inner = (v: unknown): string => {
+        if (secret(v)) return "[secret]";
+        if (v === null || v === undefined) return "<nil>";
+        if (Array.isArray(v)) return `[${v.map((x) => goValue(x, secret)).join(" ")}]`;
+        if (typeof v === "object") {
+            const o = v as Record<string, unknown>;
+            return `map[${Object.keys(o).sort().map((k) => `${k}:${goValue(o[k], secret)}`).join(" ")}]`;
+        }
+        return String(v);
+    };
+    return `{${inner(value)}}`;
+}
+
+/**
+ * Deserializes a dynamic resource's provider the way the SDK's host does and
+ * runs its check (olds: the state's inputs, as the engine passes them) and,
+ * when the state has the resource, its diff (olds: the state's outputs).
+ */
+async function previewDynamicResource(type: string, name: string, inputs: Record<string, any>, prior: PriorResource | undefined, secret: (v: unknown) => boolean) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const requireFromString = require("require-from-string");
     const provider = requireFromString(inputs.__provider).handler() as pulumi.dynamic.ResourceProvider;
-    if (!provider.check) {
-        return inputs;
-    }
-    const result = await provider.check({}, inputs);
+    const olds = prior ? withSecretsFrom(prior.inputs, inputs) : {};
+    const result = provider.check ? await provider.check(olds, inputs) : { inputs, failures: [] };
     if (result.failures && result.failures.length > 0) {
-        throw new pulumi.RunError(`${name}: ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+        throw new CheckFailuresError(
+            result.failures.map((f) =>
+                f.property
+                    ? `${type} resource '${name}': property ${f.property} value ${goValue(inputs[f.property], secret)} has a problem: ${f.reason}`
+                    : `${type} resource '${name}' has a problem: ${f.reason}`,
+            ),
+        );
     }
     // The SDK's host re-attaches the serialized provider to the checked inputs the same way.
-    return { ...(result.inputs ?? inputs), __provider: inputs.__provider };
+    const checked = { ...(result.inputs ?? inputs), __provider: inputs.__provider };
+    const diff = prior && provider.diff ? await provider.diff(prior.id, withSecretsFrom(prior.outputs, checked), checked) : undefined;
+    return { checked, preview: { type, name, prior, inputs: checked, diff } as DynamicPreview };
 }
 
 /**
@@ -199,9 +248,14 @@ class MockCloud implements pulumi.runtime.Mocks {
     readonly secretValues = new Set<string>();
     /** Registration failures; the engine would fail the update with them. */
     readonly errors: Error[] = [];
+    /** Dynamic resources as preview would judge them (against `state` when given). */
+    readonly previews: DynamicPreview[] = [];
     readonly registered = new Map<string, { id: string; custom: boolean; inputs: Record<string, any>; state: Record<string, any> }>();
 
-    constructor(private readonly region: string) {}
+    constructor(
+        private readonly region: string,
+        private readonly state?: PriorState,
+    ) {}
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
         try {
@@ -215,7 +269,10 @@ class MockCloud implements pulumi.runtime.Mocks {
     private async register(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
         let inputs = unwrapSecrets(args.inputs, this.secretValues) as Record<string, any>;
         if (typeof inputs.__provider === "string") {
-            inputs = await checkDynamicResource(args.name, inputs);
+            const secret = (v: unknown) => typeof v === "string" && this.secretValues.has(v);
+            const { checked, preview } = await previewDynamicResource(args.type, args.name, inputs, this.state?.find(args.type, args.name), secret);
+            inputs = checked;
+            this.previews.push(preview);
         }
         const { id, state } = computedState(args.type, args.name, inputs, this.region);
         const full = { ...inputs, ...state };
@@ -286,12 +343,14 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
     const stack = options.stack ?? "test";
     const region = String(options.config["aws:region"] ?? "ap-northeast-2");
     setStackConfig(project, options);
-    const cloud = new MockCloud(region);
+    const cloud = new MockCloud(region, options.state);
     await pulumi.runtime.setMocks(cloud, project, stack, options.preview ?? false);
 
     const parents = new Map<string, string | undefined>();
+    let programError: unknown;
     const outputs =
-        (await pulumi.runtime.runInPulumiStack(async () => {
+        (await pulumi.runtime
+            .runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
                 if (args.opts.urn) {
                     // A reference to an existing resource being rehydrated, not a registration.
@@ -302,16 +361,30 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
                 return undefined;
             });
             return program();
-        })) ?? {};
+            })
+            .catch((e: unknown) => {
+                programError = e;
+                return undefined;
+            })) ?? {};
     // Not in the SDK's typings, but exported: waits until every registration the program started is done.
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs().catch(() => undefined);
+    // A failed registration also fails whatever awaited it, wrapped ("error serializing property …");
+    // report the registration failures themselves, all of them, as the engine does.
     if (cloud.errors.length > 0) {
-        throw new pulumi.RunError(cloud.errors.map((e) => e.message).join("\n"));
+        const diagnostics = cloud.errors.flatMap((e) => (e instanceof CheckFailuresError ? e.diagnostics : [e.message]));
+        throw new CheckFailuresError(diagnostics);
+    }
+    if (programError !== undefined) {
+        throw programError;
     }
 
     const resolvedOutputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(outputs)) {
         resolvedOutputs[key] = await settle(value);
+        // A secret stack output is redacted wherever its value shows up.
+        if (resolvedOutputs[key] !== undefined && (await pulumi.isSecret(pulumi.output(value)))) {
+            cloud.secretValues.add(typeof resolvedOutputs[key] === "string" ? (resolvedOutputs[key] as string) : JSON.stringify(resolvedOutputs[key]));
+        }
     }
 
     const resources: MockResource[] = [...cloud.registered.entries()].map(([key, r]) => {
@@ -322,6 +395,7 @@ export async function runUnderMocks(program: () => unknown, options: RunOptions)
         resources,
         secretValues: cloud.secretValues,
         outputs: resolvedOutputs,
+        previews: cloud.previews,
         byType: (type) => resources.filter((r) => r.type === type),
         one: (type, name) => {
             const matches = resources.filter((r) => r.type === type && (name === undefined || r.name === name));

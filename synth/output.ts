@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
 import { MockResource, ProgramRun } from "./mockCloud";
 import { dynamicPlanOf } from "./plans";
 import { Manifest, manifestOf, withoutInternals } from "./manifest";
@@ -14,9 +15,13 @@ import { validateManifest } from "./validateManifest";
 
 
 export const redacted = "[secret]";
-const secretKey = /kubeconfig|password|token|secret|privateKey/i;
 
-/** Copies a value with every secret-looking field and every known secret string redacted. */
+/**
+ * Copies a value with every string that holds a secret redacted: values that
+ * were secret inputs or secret stack outputs of the run (at least 8
+ * characters, so short common words are not hidden). Field names do not
+ * matter: the EnvoyFilter's `token_bucket` is a rate limit, not a token.
+ */
 export function redact(value: unknown, secrets: readonly string[] = []): unknown {
     if (typeof value === "string") {
         return secrets.some((s) => s.length >= 8 && value.includes(s)) ? redacted : value;
@@ -25,11 +30,7 @@ export function redact(value: unknown, secrets: readonly string[] = []): unknown
         return value.map((v) => redact(v, secrets));
     }
     if (typeof value === "object" && value !== null) {
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) {
-            out[k] = secretKey.test(k) && v !== undefined && v !== null && v !== "" ? redacted : redact(v, secrets);
-        }
-        return out;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secrets)]));
     }
     return value;
 }
@@ -77,6 +78,30 @@ function fileName(kind: string, namespace: string | undefined, name: string): st
     return `${[kind, namespace, name].filter(Boolean).join("-")}.yaml`.toLowerCase().replace(/[^a-z0-9.-]/g, "_");
 }
 
+/** The identity the API server keys objects by: group, kind, namespace, name. */
+function identityOf(m: Manifest): string {
+    const group = m.apiVersion.includes("/") ? m.apiVersion.split("/")[0] : "core";
+    return `${m.kind}.${group} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
+}
+
+/** Two resources writing one Kubernetes object would overwrite each other: fail, naming both. */
+function assertUniqueIdentities(objects: readonly { manifest: Manifest; owner: MockResource }[]): void {
+    const seen = new Map<string, MockResource>();
+    const clashes: string[] = [];
+    for (const { manifest, owner } of objects) {
+        const id = identityOf(manifest);
+        const first = seen.get(id);
+        if (first) {
+            clashes.push(`${id} is declared by both ${first.type} "${first.name}" and ${owner.type} "${owner.name}"`);
+        } else {
+            seen.set(id, owner);
+        }
+    }
+    if (clashes.length > 0) {
+        throw new pulumi.RunError(`two Kubernetes objects with one identity (the second would overwrite the first):\n${clashes.map((c) => `  - ${c}`).join("\n")}`);
+    }
+}
+
 export interface SynthSummary {
     readonly manifests: number;
     readonly helmReleases: number;
@@ -85,24 +110,38 @@ export interface SynthSummary {
 /** Writes out/<stack>/ and validates every Kubernetes object; throws naming the first invalid one. */
 export function writeSynthOutput(run: ProgramRun, outDir: string): SynthSummary {
     const secrets = [...run.secretValues];
+    // Everything is validated before anything is written: a bad object leaves no partial out/<stack>/.
+    const objects: { manifest: Manifest; owner: MockResource }[] = [];
+    for (const r of run.resources) {
+        const manifest = manifestOf(r);
+        if (manifest) {
+            objects.push({ manifest, owner: r });
+        }
+        if (typeof r.inputs.__provider === "string") {
+            dynamicPlanOf(r)?.manifests.forEach((m) => objects.push({ manifest: m, owner: r }));
+        }
+    }
+    objects.forEach((o) => validateManifest(o.manifest));
+    assertUniqueIdentities(objects);
+
     fs.rmSync(outDir, { recursive: true, force: true });
     const manifestDir = path.join(outDir, "manifests");
     fs.mkdirSync(manifestDir, { recursive: true });
     const write = (file: string, value: unknown) =>
         fs.writeFileSync(file, file.endsWith(".json") ? `${JSON.stringify(value, null, 2)}\n` : yaml.dump(value, { noRefs: true, lineWidth: 120 }));
 
-    let manifests = 0;
-    let helmReleases = 0;
-    const writeManifest = (manifest: Manifest) => {
-        validateManifest(manifest);
-        write(path.join(manifestDir, fileName(manifest.kind, manifest.metadata.namespace, manifest.metadata.name)), redact(manifest, secrets));
-        manifests++;
-    };
-    for (const r of run.resources) {
-        const manifest = manifestOf(r);
-        if (manifest) {
-            writeManifest(manifest);
+    const files = new Set<string>();
+    for (const { manifest } of objects) {
+        // Same kind and name in two API groups (an Istio and a Gateway API Gateway): the group tells the files apart.
+        let file = fileName(manifest.kind, manifest.metadata.namespace, manifest.metadata.name);
+        if (files.has(file)) {
+            file = fileName(identityOf(manifest).split(" ")[0], manifest.metadata.namespace, manifest.metadata.name);
         }
+        files.add(file);
+        write(path.join(manifestDir, file), redact(manifest, secrets));
+    }
+    let helmReleases = 0;
+    for (const r of run.resources) {
         const release = helmReleaseOf(r);
         if (release) {
             write(path.join(manifestDir, fileName("HelmRelease", release.namespace, release.name)), redact(release, secrets));
@@ -111,12 +150,12 @@ export function writeSynthOutput(run: ProgramRun, outDir: string): SynthSummary 
         if (typeof r.inputs.__provider === "string") {
             write(path.join(outDir, `${r.name}.json`), redact(withoutInternals(r.state), secrets));
             const plan = dynamicPlanOf(r);
-            plan?.manifests.forEach(writeManifest);
             if (plan) {
                 write(path.join(outDir, `${r.name}.plan.json`), redact(plan.summary, secrets));
             }
         }
     }
+    const manifests = objects.length;
 
     write(
         path.join(outDir, "resources.json"),

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { ENCRYPTED_OFFLINE } from "../configReader";
 
 export const projectRoot = path.resolve(__dirname, "..");
 
@@ -31,7 +32,8 @@ export interface StackConfigFile {
     readonly secretKeys: string[];
 }
 
-export const secretPlaceholder = "[secret]";
+/** Encrypted (`secure:`) values cannot be decrypted offline; config skips its format check for them. */
+export const secretPlaceholder = ENCRYPTED_OFFLINE;
 
 export function readProjectFile(root = projectRoot): ProjectFile {
     return yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;

@@ -80,8 +80,10 @@ export function istiodRelease(istioVersion: string): ChartRelease {
 
 /**
  * A ClusterIP gateway: the ALB (IP mode) sends traffic to the pods directly,
- * so no cloud load balancer is created for this Service. Pods listen on 8080,
- * an unprivileged port, so the chart needs no sysctl to bind port 80.
+ * so no cloud load balancer is created for this Service. Pods listen on 8080.
+ * The gateway chart (1.27.1, templates/deployment.yaml) still sets the pod
+ * sysctl net.ipv4.ip_unprivileged_port_start=0 whenever `securityContext` is
+ * not overridden (a safe sysctl since Kubernetes 1.22); these values leave it.
  */
 export function gatewayRelease(istioVersion: string): ChartRelease {
     return {

@@ -185,7 +185,8 @@ export function renderLocalRateLimit(args: LocalRateLimitArgs): EnvoyFilterObjec
                         value: {
                             name: "envoy.filters.http.local_ratelimit",
                             typed_config: {
-                                "@type": "type.googleapis.com/udpa.type.v1.TypedStruct",
+                                // xds.type.v3.TypedStruct supersedes the deprecated udpa.type.v1.TypedStruct.
+                                "@type": "type.googleapis.com/xds.type.v3.TypedStruct",
                                 type_url: "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
                                 value: {
                                     stat_prefix: "http_local_rate_limiter",
@@ -193,7 +194,8 @@ export function renderLocalRateLimit(args: LocalRateLimitArgs): EnvoyFilterObjec
                                     filter_enabled: { runtime_key: "local_rate_limit_enabled", default_value: { ...percent100 } },
                                     filter_enforced: { runtime_key: "local_rate_limit_enforced", default_value: { ...percent100 } },
                                     status: { code: "TooManyRequests" },
-                                    response_headers_to_add: [{ append: false, header: { key: "x-local-rate-limit", value: "true" } }],
+                                    // HeaderValueOption.append is deprecated; OVERWRITE_IF_EXISTS_OR_ADD is what append: false meant.
+                                    response_headers_to_add: [{ append_action: "OVERWRITE_IF_EXISTS_OR_ADD", header: { key: "x-local-rate-limit", value: "true" } }],
                                 },
                             },
                         },

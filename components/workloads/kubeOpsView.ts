@@ -7,9 +7,11 @@ export const kubeOpsViewChart = {
     releaseName: "kube-ops-view",
     namespace: "kube-system",
     /**
-     * The chart (k8s-at-home common library 4.x) names its Service after
-     * `common.names.fullname`, whose release-name branch differs between
-     * library versions; fullnameOverride pins the name the Ingress routes to.
+     * The chart's common library (k8s-at-home common 4.5.2) names the Service
+     * `common.names.fullname`: the release name when it contains the chart
+     * name, as "kube-ops-view" does, so no fullnameOverride is needed for this
+     * name. The values still set it, so renaming the release cannot silently
+     * move the Service the Ingress routes to.
      */
     serviceName: "kube-ops-view",
     /** The chart's default http port (service.main.ports.http.port). */

@@ -6,11 +6,14 @@ import { inferAliasZone } from "./aliasZones";
 import { groupCost, ROUTE53_LIMITS, fits } from "./batches";
 import { MAX_LABEL_LENGTH, MAX_NAME_LENGTH, isInZone, normalizeDomain, normalizeRecordName, withoutDot } from "./names";
 import { recordKey, toRrset } from "./records";
-import { FORBIDDEN_LABEL_CHARS, markerLabels, markerName, renderMarker } from "./registry";
+import { markerLabels, markerName, renderMarker } from "./registry";
 import type { NormalizedAlias, NormalizedInputs, NormalizedRecord, Policy, RecordType } from "./types";
 import { DEFAULT_POLICY, DEFAULT_TTL, POLICIES, RECORD_TYPES } from "./types";
 import { canonicalValue, TXT_STRING_LIMIT } from "./values";
 import { CheckFailure, CheckOutcome, UNKNOWN } from "../shared/check";
+import { isTxtPrefix, labelProblem, normalizeZoneId, ZONE_ID_PATTERN as ZONE_ID } from "../shared/rules/dns";
+
+export { normalizeZoneId };
 
 export { UNKNOWN };
 export type { CheckFailure, CheckOutcome };
@@ -20,8 +23,6 @@ export const MAX_TTL = 2147483647;
 const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records"];
 const RECORD_FIELDS = ["name", "type", "ttl", "values", "alias", "resource"];
 const ALIAS_FIELDS = ["dnsName", "hostedZoneId", "evaluateTargetHealth"];
-const ZONE_ID = /^[A-Z0-9]{1,32}$/;
-const TXT_PREFIX = /^(?:[a-z0-9_-]|%\{record_type\}|\.(?!\.))*$/;
 
 /** True when a value (or anything inside it) is still unknown. */
 export function containsUnknown(value: unknown): boolean {
@@ -35,11 +36,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Strips a "/hostedzone/" prefix and upper-cases a zone id. */
-export function normalizeZoneId(raw: string): string {
-    return raw.trim().replace(/^\/?hostedzone\//i, "").toUpperCase();
-}
-
 interface Failures {
     readonly list: CheckFailure[];
     add(property: string, subject: string, reason: string, rule: string): void;
@@ -48,13 +44,6 @@ interface Failures {
 function newFailures(): Failures {
     const list: CheckFailure[] = [];
     return { list, add: (property, subject, reason, rule) => list.push({ property, reason: `${subject}: ${reason} [rule: ${rule}]` }) };
-}
-
-/** Validates the registry label values (owner id, resource) that go into a marker. */
-function labelProblem(value: string): string | undefined {
-    if (value === "") return "must not be empty";
-    if (FORBIDDEN_LABEL_CHARS.test(value)) return `must not contain commas, "=", quotes, backslashes or white space (got "${value}")`;
-    return undefined;
 }
 
 interface RecordContext {
@@ -356,7 +345,7 @@ export function checkInputs(news: unknown): CheckOutcome {
     let txtPrefix = "";
     if (news.txtPrefix !== undefined && news.txtPrefix !== null && news.txtPrefix !== UNKNOWN) {
         const prefix = typeof news.txtPrefix === "string" ? news.txtPrefix.toLowerCase() : undefined;
-        if (prefix === undefined || !TXT_PREFIX.test(prefix) || prefix.startsWith(".")) {
+        if (prefix === undefined || !isTxtPrefix(prefix)) {
             failures.add("txtPrefix", "txtPrefix", `txtPrefix "${String(news.txtPrefix)}" may only contain a-z, 0-9, "-", "_", "%{record_type}" and single dots (not leading)`, "txt-prefix");
         } else {
             txtPrefix = prefix;

@@ -89,7 +89,7 @@ describe("cluster layer", () => {
 
     describe("existing cluster from cluster.kubeconfig", () => {
         it("creates no AWS resources at all, only the Kubernetes provider", async () => {
-            const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\n";
+            const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://10.0.0.1'}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {}}]\n";
             let cluster: Cluster | undefined;
             const run = await runUnderMocks(() => {
                 cluster = new Cluster("cluster", { cluster: config({ cluster: { kubeconfig } }).cluster });

@@ -15,7 +15,12 @@ describe("mock cloud runtime", () => {
             runUnderMocks(() => {
                 new File("bad-file", { path: "relative", content: "" });
             }, { config: {} }),
-            (e: Error) => pulumi.RunError.isInstance(e) && /bad-file: content: content must be a non-empty string; path: path must be absolute/.test(e.message),
+            (e: Error) =>
+                pulumi.RunError.isInstance(e) &&
+                // As the engine prints check failures (step_generator.go issueCheckFailures), each on its own line.
+                e.message ===
+                    "pulumi-nodejs:dynamic:Resource resource 'bad-file': property content value {} has a problem: content must be a non-empty string\n" +
+                        "pulumi-nodejs:dynamic:Resource resource 'bad-file': property path value {relative} has a problem: path must be absolute",
         );
     });
 

@@ -1,12 +1,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readmeWithTable } from "../../scripts/configDoc";
+import { projectFileWithConfig, readmeWithTable } from "../../scripts/configDoc";
 import { configKeys, loadStackConfig } from "../../config";
+import { configRows } from "../../config/declarations";
+import { schema } from "../../config/schema";
 import { projectRoot, readProjectFile, readStackConfigFile, stackNames } from "../../synth/stackFiles";
 
+/** pulumi/pulumi sdk/go/common/workspace/project.json: configTypeDeclaration's fields and simpleConfigType (object since CLI 3.186/3.187). */
 const allowedFields = ["type", "description", "default", "secret", "items", "value"];
-const simpleTypes = ["string", "integer", "boolean", "array"];
+const simpleTypes = ["string", "integer", "boolean", "array", "object"];
 
 describe("Pulumi.yaml and stack files", () => {
     const project = readProjectFile();
@@ -16,27 +19,22 @@ describe("Pulumi.yaml and stack files", () => {
         assert.deepStrictEqual((project.runtime as { name: string }).name, "nodejs");
     });
 
-    it("declares exactly the keys config.ts reads, each with a description", () => {
+    it("declares exactly the project keys of config/schema.ts, each typed (objects as `object`) and described", () => {
         assert.deepStrictEqual(Object.keys(project.config).sort(), [...configKeys].sort());
         for (const [key, declaration] of Object.entries(project.config)) {
             assert.ok(declaration.description && declaration.description.length > 20, `${key} is described`);
             for (const field of Object.keys(declaration)) {
                 assert.ok(allowedFields.includes(field), `${key}.${field} is a field the Pulumi CLI accepts`);
             }
-            if (declaration.type !== undefined) {
-                assert.ok(simpleTypes.includes(declaration.type), `${key} has a type the CLI knows`);
-            }
+            assert.ok(declaration.type !== undefined && simpleTypes.includes(declaration.type), `${key} has a type the CLI knows`);
+            const node = schema.fields[key];
+            assert.strictEqual(declaration.type, node.kind === "group" ? "object" : "string", key);
         }
     });
 
-    it("types every scalar key and gives every object key a default", () => {
-        for (const [key, declaration] of Object.entries(project.config)) {
-            if (declaration.type === undefined) {
-                assert.strictEqual(typeof declaration.default, "object", `${key} (an object) has a default`);
-            } else {
-                assert.strictEqual(declaration.type, "string", key);
-            }
-        }
+    it("is the config section generated from config/schema.ts (run `npm run docs:config` after changing the schema)", () => {
+        const file = fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8");
+        assert.strictEqual(projectFileWithConfig(file), file);
     });
 
     it("has defaults that agree with config.ts", () => {
@@ -68,11 +66,22 @@ describe("Pulumi.yaml and stack files", () => {
 });
 
 describe("README config reference", () => {
-    it("is the table generated from Pulumi.yaml (run `npm run docs:config` after changing Pulumi.yaml)", () => {
-        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+
+    it("is the table generated from config/schema.ts (run `npm run docs:config` after changing the schema)", () => {
         assert.strictEqual(readmeWithTable(readme), readme);
-        for (const key of configKeys) {
+    });
+
+    it("lists every key with its type, default and rule", () => {
+        const rows = configRows(schema);
+        const leaves = rows.filter((r) => r.type !== "object");
+        assert.ok(leaves.length >= 58, `${leaves.length} keys`);
+        for (const key of ["aws:region", "canary.analysis.bakeSeconds", "resilience.faultInjection.delay.fixedDelay", "resilience.faultInjection.abort.httpStatus", "cluster.kubeconfig"]) {
             assert.ok(readme.includes(`| \`${key}\` |`), `README documents ${key}`);
+        }
+        for (const row of leaves) {
+            assert.ok(row.default !== "", `${row.key} has a default (or says required/unset)`);
+            assert.ok(row.rule !== "", `${row.key} states its rule`);
         }
     });
 });

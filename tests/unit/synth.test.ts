@@ -5,7 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { projectRoot } from "../../synth/stackFiles";
-import { redact } from "../../synth/output";
+import * as k8s from "@pulumi/kubernetes";
+import { redact, writeSynthOutput } from "../../synth/output";
+import { runUnderMocks } from "../../synth/mockCloud";
 
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/synth.ts", ...args], {
@@ -132,7 +134,7 @@ describe("offline synth", function () {
             const result = synth(["--stack", "bad", "--stack-dir", tmp, "--out", path.join(tmp, "bad")]);
             assert.strictEqual(result.status, 1);
             assert.match(result.stderr, /cluster\.desiredNodes: must be between cluster\.minNodes \(2\) and cluster\.maxNodes \(5\); got 9/);
-            assert.match(result.stderr, /canary\.weight: must be an integer from 0 to 100; got 150/);
+            assert.match(result.stderr, /canary\.weight: must be an integer from 0 to 100 \(the stable subset gets 100 - weight\); got 150/);
             assert.match(result.stderr, /domain: must be a DNS name.*got "exa mple\.com"/);
             assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
             assert.strictEqual(fs.existsSync(path.join(tmp, "bad")), false, "nothing is written");
@@ -158,9 +160,34 @@ describe("offline synth", function () {
     });
 
     describe("redaction", () => {
-        it("redacts secret-looking keys and known secret strings at any depth", () => {
-            const value = { a: { kubeconfig: "x" }, b: ["prefix-s3cr3t-value-suffix"], c: "plain", token: "" };
-            assert.deepStrictEqual(redact(value, ["s3cr3t-value"]), { a: { kubeconfig: "[secret]" }, b: ["[secret]"], c: "plain", token: "" });
+        it("redacts values that were secret, at any depth, not fields whose names look like one", () => {
+            const value = { a: { kubeconfig: "x" }, b: ["prefix-s3cr3t-value-suffix"], c: "plain", token_bucket: { max_tokens: 100 } };
+            assert.deepStrictEqual(redact(value, ["s3cr3t-value"]), { a: { kubeconfig: "x" }, b: ["[secret]"], c: "plain", token_bucket: { max_tokens: 100 } });
         });
+
+        it("shows the EnvoyFilter's token bucket (a rate limit, not a token)", () => {
+            const filter = yaml.load(fs.readFileSync(path.join(tmp, "dev", "manifests", "envoyfilter-demo-app-local-ratelimit.yaml"), "utf8")) as Record<string, any>;
+            const value = filter.spec.configPatches[0].patch.value.typed_config.value;
+            assert.deepStrictEqual(value.token_bucket, { max_tokens: 100, tokens_per_fill: 50, fill_interval: "1s" });
+        });
+    });
+});
+
+describe("offline synth: one Kubernetes object per identity", () => {
+    it("fails naming both resources when two declare the same object, and writes nothing", async () => {
+        const run = await runUnderMocks(() => {
+            new k8s.core.v1.Namespace("first", { metadata: { name: "istio-ingress" } });
+            new k8s.core.v1.Namespace("second", { metadata: { name: "istio-ingress" } });
+            new k8s.core.v1.ConfigMap("same-name-other-kind", { metadata: { name: "istio-ingress", namespace: "demo" } });
+        }, { config: {} });
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "eim-dup-"));
+        fs.rmSync(out, { recursive: true });
+        assert.throws(
+            () => writeSynthOutput(run, out),
+            (e: Error) =>
+                e.message.includes('Namespace.core istio-ingress is declared by both kubernetes:core/v1:Namespace "first" and kubernetes:core/v1:Namespace "second"') &&
+                !e.message.includes("same-name-other-kind"),
+        );
+        assert.strictEqual(fs.existsSync(out), false, "nothing written");
     });
 });

@@ -96,7 +96,7 @@ describe("ingress through the whole program (index.ts under mocks)", function ()
 
     it("on an existing cluster (cluster.kubeconfig): the controller without IRSA and without a VPC id, hosts still aliased", async () => {
         const { config, secretKeys } = readStackConfigFile("dev");
-        const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
+        const kubeconfig = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://10.0.0.1'}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {}}]\n";
         const cluster = { ...(config.cluster as object), kubeconfig };
         const run = await runUnderMocks(program, { stack: "dev", config: { ...config, cluster }, secretKeys: [...secretKeys, "cluster"] });
         assert.deepStrictEqual(run.byType("eks-ingress-mesh:index:IrsaRole"), []);

@@ -168,7 +168,7 @@ describe("mesh policies", () => {
             assert.strictEqual(get(patch, "match.listener.filterChain.filter.name"), "envoy.filters.network.http_connection_manager");
             assert.strictEqual(get(patch, "patch.operation"), "INSERT_BEFORE");
             assert.strictEqual(get(patch, "patch.value.name"), "envoy.filters.http.local_ratelimit");
-            assert.strictEqual(get(patch, "patch.value.typed_config.@type"), "type.googleapis.com/udpa.type.v1.TypedStruct");
+            assert.strictEqual(get(patch, "patch.value.typed_config.@type"), "type.googleapis.com/xds.type.v3.TypedStruct");
             assert.strictEqual(get(patch, "patch.value.typed_config.type_url"), "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit");
         });
 
@@ -183,7 +183,7 @@ describe("mesh policies", () => {
             assert.strictEqual(value.filter_enabled.runtime_key, "local_rate_limit_enabled");
             assert.strictEqual(value.filter_enforced.runtime_key, "local_rate_limit_enforced");
             assert.deepStrictEqual(value.status, { code: "TooManyRequests" });
-            assert.deepStrictEqual(value.response_headers_to_add, [{ append: false, header: { key: "x-local-rate-limit", value: "true" } }]);
+            assert.deepStrictEqual(value.response_headers_to_add, [{ append_action: "OVERWRITE_IF_EXISTS_OR_ADD", header: { key: "x-local-rate-limit", value: "true" } }]);
             assert.strictEqual(value.stat_prefix, "http_local_rate_limiter");
         });
     });

@@ -44,7 +44,7 @@ describe("TrafficSplit resource under mocks", () => {
             runUnderMocks(() => {
                 return { id: new TrafficSplit("split", { ...args, canaryWeight: 150 }).id };
             }, { config: {} }),
-            /canaryWeight: canary\.weight: must be an integer from 0 to 100 .*got 150/,
+            /property canaryWeight value \{150\} has a problem: canary\.weight: must be an integer from 0 to 100 .*got 150/,
         );
     });
 });

@@ -1,0 +1,47 @@
+/**
+ * Rules for the DNS fields (pure), shared by the stack config (`dns.*`) and
+ * Route53RecordSync's `check`: the TXT registry owner id, the marker prefix,
+ * a pinned hosted zone id and the sync policy.
+ */
+import { FORBIDDEN_LABEL_CHARS } from "../../dns/registry";
+import { POLICIES } from "../../dns/types";
+import { oneOfRule, Rule } from "./rule";
+
+/** Why a registry label value (owner id, resource) cannot go into a marker; undefined when it can. */
+export function labelProblem(value: string): string | undefined {
+    if (value === "") return "must not be empty";
+    if (FORBIDDEN_LABEL_CHARS.test(value)) return `must not contain commas, "=", quotes, backslashes or white space (got "${value}")`;
+    return undefined;
+}
+
+export const OWNER_ID: Rule = {
+    rule: 'must be a non-empty TXT registry owner id without commas, "=", quotes, backslashes or white space',
+    test: (v) => typeof v === "string" && labelProblem(v) === undefined,
+};
+
+/** ExternalDNS's --txt-prefix: a-z, 0-9, "-", "_", "%{record_type}" and single dots, not leading. */
+export const TXT_PREFIX_PATTERN = /^(?:[a-z0-9_-]|%\{record_type\}|\.(?!\.))*$/;
+
+export function isTxtPrefix(value: string): boolean {
+    const prefix = value.toLowerCase();
+    return TXT_PREFIX_PATTERN.test(prefix) && !prefix.startsWith(".");
+}
+
+export const TXT_PREFIX: Rule = {
+    rule: 'may only contain a-z, 0-9, "-", "_", "%{record_type}" and single dots (not leading)',
+    test: (v) => typeof v === "string" && isTxtPrefix(v),
+};
+
+export const ZONE_ID_PATTERN = /^[A-Z0-9]{1,32}$/;
+
+/** Strips a "/hostedzone/" prefix and upper-cases a zone id. */
+export function normalizeZoneId(raw: string): string {
+    return raw.trim().replace(/^\/?hostedzone\//i, "").toUpperCase();
+}
+
+export const ZONE_ID: Rule = {
+    rule: 'must be a Route53 hosted zone id such as "Z0123456789ABCDEFGHIJ"',
+    test: (v) => typeof v === "string" && ZONE_ID_PATTERN.test(normalizeZoneId(v)),
+};
+
+export const POLICY = oneOfRule(POLICIES);
