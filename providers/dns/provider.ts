@@ -104,6 +104,19 @@ async function readAssumed(api: Route53Api, zone: ResolvedZone, delta: StateDelt
 }
 
 /**
+ * How an update starts (EIM_ROUTE53_UPDATE_PLAN, read at call time): `state` (default) sends the
+ * compare-and-swap request planned from the previous state and reads only when Route53 refuses
+ * it; `read-first` reads the changed names first (one call per name) and plans from those reads.
+ * Both touch only the changed names; the benchmark measures both (README "DNS benchmark").
+ */
+export function updatePlanMode(env: Record<string, string | undefined> = process.env): "state" | "read-first" {
+    const raw = (env.EIM_ROUTE53_UPDATE_PLAN ?? "").trim();
+    if (raw === "" || raw === "state") return "state";
+    if (raw === "read-first") return "read-first";
+    throw new Error(`EIM_ROUTE53_UPDATE_PLAN must be "state" or "read-first", got ${JSON.stringify(raw)}`);
+}
+
+/**
  * Whether an update may plan from its previous state: same zone, same marker naming and owner,
  * an instance id, a record list, plain markers written the default way (an encrypted marker's
  * nonce and the pre-v0.22 extra markers are not in the state) and no half-done migration.
@@ -276,7 +289,7 @@ async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | unde
             encrypted: codec.encrypted,
             legacyAliasMarkers: inputs.markerCompat === "pre-v0.22",
             read: () => readLive(api, zone, delta ? delta.keys : readKeys, registries),
-            ...(delta ? { assume: () => readAssumed(api, zone, delta, registries) } : {}),
+            ...(delta && updatePlanMode() === "state" ? { assume: () => readAssumed(api, zone, delta, registries) } : {}),
         };
         const base = { ...inputs, zoneId: zone.zoneId, instanceId };
         try {
