@@ -188,9 +188,9 @@ async function applyPlan(api: Route53Api, zone: ResolvedZone, plan: Plan, owner:
                 `Route53RecordSync: change request ${i + 1} of ${batches.length} for zone ${zone.zoneName} (${zone.zoneId}) failed: ${message}\n` +
                     `${i} request(s) were applied, each complete with its ownership markers; running the update again continues from the live zone.`,
             );
-            if (mayHaveBeenApplied(err) || (err as { code?: string }).code === "InvalidChangeBatch") {
-                return { changeIds, sent: i + 1, replanAfter: failure };
-            }
+            if (mayHaveBeenApplied(err)) return { changeIds, sent: i + 1, replanAfter: failure };
+            // refused on its first attempt: Route53 applied nothing of it (a request is atomic)
+            if ((err as { code?: string }).code === "InvalidChangeBatch") return { changeIds, sent: i, replanAfter: failure };
             throw syncFailure(failure.message, i > 0 || mayHaveApplied(err));
         }
     }

@@ -156,7 +156,12 @@ describe("Route53RecordSync incremental updates through the gRPC host (strict Ro
         const changed = records.map((r, i) => (i === 2 ? { ...r, values: ["192.0.2.22"] } : r));
         const checked = await host.check(urn, state.inputs, inputs(zone, changed));
         proxy.reset();
-        await assert.rejects(host.update(state.id, urn, state.outs, checked.inputs), /belongs to "someone-else"|owned by "someone-else"/);
+        await assert.rejects(host.update(state.id, urn, state.outs, checked.inputs), (err: Error & { partial?: unknown }) => {
+            assert.match(err.message, /belongs to "someone-else"|owned by "someone-else"/);
+            assert.match(err.message, /nothing was changed/);
+            assert.strictEqual(err.partial, undefined, "a plain error: the refused request wrote nothing, the state stays as it was");
+            return true;
+        });
         assert.strictEqual(calls()[CHANGE], 1, "only the refused compare-and-swap request");
         assert.deepStrictEqual(await listZone(client, zone.id), before, "nothing changed");
     });
