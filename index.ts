@@ -7,7 +7,7 @@
  *   workloads  the demo app (stable + canary) and kube-ops-view
  *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode (the app's waits for the gateway)
  *   canary     the TrafficSplit, once the app and its Ingress exist (its gate needs their traffic)
- *   dns        Route53RecordSync: alias records for every Ingress host
+ *   dns        record sync for every Ingress host: Route53 alias records, or CNAMEs in Azure DNS / Cloud DNS
  */
 import { readStackConfig } from "./config";
 import { Cluster } from "./components/cluster";
@@ -59,6 +59,9 @@ export = async () => {
         txtSuffix: config.dns.txtSuffix,
         markerCompat: config.dns.markerCompat,
         txtEncryptionKey: config.dns.txtEncryptionKey,
+        provider: config.dns.provider,
+        azure: config.dns.azure,
+        google: config.dns.google,
         records: ingress.records,
     });
 

@@ -7,6 +7,8 @@
 import type { CheckFailure, CheckOutcome } from "./validate";
 import { checkInputs, UNKNOWN } from "./validate";
 import type { NormalizedInputs } from "./types";
+import { AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT } from "../shared/rules/dnsBackends";
+import type { Rule } from "../shared/rules/rule";
 
 export const BACKEND_KINDS = ["azure", "google"] as const;
 export type BackendKind = (typeof BACKEND_KINDS)[number];
@@ -52,10 +54,6 @@ const ROUTE53_ONLY = ["zoneId", "privateZone"];
 const AZURE_FIELDS = ["kind", "subscriptionId", "resourceGroup", "endpoint", "authorityHost", "disableInstanceDiscovery"];
 const GOOGLE_FIELDS = ["kind", "project", "managedZone", "apiEndpoint", "tokenEndpoint", "pollIntervalMs"];
 const CREDENTIAL_FIELDS: Record<BackendKind, string[]> = { azure: ["tenantId", "clientId", "clientSecret"], google: ["serviceAccountKey"] };
-const AZURE_NAME = /^[A-Za-z0-9._()-]{1,90}$/;
-const GOOGLE_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const GOOGLE_ZONE = /^[a-z][a-z0-9-]{0,61}[a-z0-9]?$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Props = Record<string, unknown>;
 const isObject = (v: unknown): v is Props => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -75,10 +73,9 @@ function checkBackend(raw: unknown, fail: (property: string, reason: string) => 
     for (const key of Object.keys(raw)) {
         if (!allowed.includes(key)) fail(`backend.${key}`, `unknown ${raw.kind} backend field "${key}" (allowed: ${allowed.join(", ")})`);
     }
-    const text = (key: string, pattern: RegExp, rule: string): void => {
+    const text = (key: string, rule: Rule): void => {
         const v = raw[key];
-        if (!known(v)) return;
-        if (typeof v !== "string" || !pattern.test(v)) fail(`backend.${key}`, `backend.${key} "${String(v)}" must be ${rule}`);
+        if (known(v) && !rule.test(v)) fail(`backend.${key}`, `backend.${key} "${String(v)}" ${rule.rule}`);
     };
     const url = (key: string): void => {
         const v = raw[key];
@@ -86,13 +83,13 @@ function checkBackend(raw: unknown, fail: (property: string, reason: string) => 
         if (typeof v !== "string" || !/^https:\/\/[^\s/]+(\/\S*)?$/.test(v)) fail(`backend.${key}`, `backend.${key} "${String(v)}" must be an https:// URL`);
     };
     if (raw.kind === "azure") {
-        text("subscriptionId", GUID, "a subscription id (a GUID)");
-        text("resourceGroup", AZURE_NAME, "a resource group name (1-90 letters, digits, . _ ( ) -)");
+        text("subscriptionId", AZURE_SUBSCRIPTION_ID);
+        text("resourceGroup", AZURE_RESOURCE_GROUP);
         url("endpoint");
         url("authorityHost");
     } else {
-        text("project", GOOGLE_PROJECT, "a Google Cloud project id (6-30 lower-case letters, digits, -)");
-        text("managedZone", GOOGLE_ZONE, "a Cloud DNS managed zone name (lower-case letters, digits, -; at most 63)");
+        text("project", GOOGLE_PROJECT);
+        text("managedZone", GOOGLE_MANAGED_ZONE);
         const endpoint = raw.apiEndpoint;
         if (endpoint !== undefined && known(endpoint) && (typeof endpoint !== "string" || !/^[A-Za-z0-9.[\]:-]+$/.test(endpoint))) {
             fail("backend.apiEndpoint", `backend.apiEndpoint "${String(endpoint)}" must be host:port (the client builds https://<apiEndpoint>/dns/v1)`);

@@ -45,7 +45,8 @@ export interface DnsRecordArgs {
 
 export interface DnsRecordSyncArgs {
     readonly backend: pulumi.Input<DnsBackendArgs>;
-    readonly credentials?: pulumi.Input<DnsBackendCredentialsArgs>;
+    /** Each field is made secret (in inputs, state and outputs). */
+    readonly credentials?: DnsBackendCredentialsArgs;
     /** The zone's domain, e.g. "example.com". */
     readonly zoneName: pulumi.Input<string>;
     readonly ownerId: pulumi.Input<string>;
@@ -74,7 +75,7 @@ export class DnsRecordSync extends pulumi.dynamic.Resource {
             name,
             {
                 ...args,
-                credentials: args.credentials === undefined ? undefined : pulumi.secret(args.credentials),
+                credentials: args.credentials === undefined ? undefined : secretFields(args.credentials),
                 fqdns: undefined,
                 changeCounts: undefined,
                 apiCalls: undefined,
@@ -86,4 +87,9 @@ export class DnsRecordSync extends pulumi.dynamic.Resource {
             "DnsRecordSync",
         );
     }
+}
+
+/** Every set field wrapped as a secret (a secret object would hide its strings from redaction by value). */
+function secretFields(credentials: DnsBackendCredentialsArgs): DnsBackendCredentialsArgs {
+    return Object.fromEntries(Object.entries(credentials).filter(([, v]) => v !== undefined).map(([k, v]) => [k, pulumi.secret(v as pulumi.Input<string>)]));
 }
