@@ -16,7 +16,7 @@ import { subnetLayout } from "../components/subnets";
 import { integerRule, oneOfRule, Rule } from "../providers/shared/rules/rule";
 import { MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
 import * as traffic from "../providers/shared/rules/traffic";
-import { AZURE_CLIENT_SECRET, GOOGLE_SERVICE_ACCOUNT_KEY, AZURE_GUID, AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, DNS_PROVIDERS, EXTERNAL_ID, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT, IAM_ROLE_ARN } from "../providers/shared/rules/dnsBackends";
+import { AZURE_CLIENT_SECRET, GOOGLE_SERVICE_ACCOUNT_KEY, AZURE_GUID, AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, DNS_PROVIDERS, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT } from "../providers/shared/rules/dnsBackends";
 import * as fromCheck from "./providerRules";
 import { MARKER_COMPATS, POLICIES } from "../providers/dns/types";
 import {
@@ -128,8 +128,6 @@ const dns = group(
             (k) => (k === undefined || k === "" ? undefined : pulumi.secret(k)),
         ),
         provider: choice(DNS_PROVIDERS, { description: "route53 | azure | google: where the zone lives", rule: oneOfRule(DNS_PROVIDERS), default: "route53" }),
-        assumeRoleArn: optionalText({ description: "Route53: IAM role to assume for a zone in another account", rule: IAM_ROLE_ARN }),
-        externalId: optionalText({ description: "Route53: external id the role's trust policy requires", rule: EXTERNAL_ID }),
         azure: optionalGroup(
             {
                 subscriptionId: text({ description: "subscription of the DNS zone", rule: AZURE_SUBSCRIPTION_ID }),
@@ -169,8 +167,8 @@ const dns = group(
         checks: [
             {
                 key: "provider",
-                rule: "dns.azure is set for azure, dns.google for google; zoneId and assumeRoleArn only for route53",
-                uses: ["provider", "azure", "google", "zoneId", "assumeRoleArn", "externalId"],
+                rule: "dns.azure is set for azure, dns.google for google; zoneId only for route53",
+                uses: ["provider", "azure", "google", "zoneId"],
                 test: (d) => {
                     if (d.provider === "azure" && d.azure === undefined) return "is azure: set dns.azure.subscriptionId and dns.azure.resourceGroup";
                     if (d.provider === "google" && d.google === undefined) return "is google: set dns.google.project and dns.google.managedZone";
@@ -178,8 +176,6 @@ const dns = group(
                         d.provider !== "azure" && d.azure !== undefined ? "dns.azure" : undefined,
                         d.provider !== "google" && d.google !== undefined ? "dns.google" : undefined,
                         d.provider !== "route53" && d.zoneId !== undefined ? "dns.zoneId" : undefined,
-                        d.provider !== "route53" && d.assumeRoleArn !== undefined ? "dns.assumeRoleArn" : undefined,
-                        d.assumeRoleArn === undefined && d.externalId !== undefined ? "dns.externalId (without dns.assumeRoleArn)" : undefined,
                     ].filter((k) => k !== undefined);
                     return misplaced.length === 0 ? undefined : `is ${d.provider}: ${misplaced.join(", ")} would be ignored; remove ${misplaced.length === 1 ? "it" : "them"}`;
                 },
@@ -191,7 +187,7 @@ const dns = group(
                 warning: true,
                 test: (d, env) =>
                     (d.azure?.clientSecret !== undefined || d.google?.serviceAccountKey !== undefined) && !env.isSecret("dns")
-                        ? "a credential is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path dns.azure.clientSecret … (or dns.google.serviceAccountKey)"
+                        ? `${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path ${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} …`
                         : undefined,
             },
             {

@@ -1,6 +1,6 @@
 /**
  * Rules for the DNS backend fields (pure), shared by the stack config (`dns.azure.*`,
- * `dns.google.*`, `dns.assumeRoleArn`) and DnsRecordSync's / Route53RecordSync's `check`.
+ * `dns.google.*`) and DnsRecordSync's `check`.
  */
 import { parseServiceAccountKey } from "../../dns/google/serviceAccountKey";
 import { patternRule, Rule } from "./rule";
@@ -14,9 +14,6 @@ export const AZURE_RESOURCE_GROUP = patternRule(/^[A-Za-z0-9._()-]{1,90}$/, "mus
 export const AZURE_GUID = patternRule(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a GUID");
 export const GOOGLE_PROJECT = patternRule(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "must be a Google Cloud project id (6-30 lower-case letters, digits and hyphens, starting with a letter)");
 export const GOOGLE_MANAGED_ZONE = patternRule(/^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be a Cloud DNS managed zone name (1-63 lower-case letters, digits and hyphens, starting with a letter)");
-export const IAM_ROLE_ARN = patternRule(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)");
-/** STS ExternalId: 2-1224 characters of [\w+=,.@:/-]. */
-export const EXTERNAL_ID = patternRule(/^[\w+=,.@:/-]{2,1224}$/, "must be 2-1224 characters of letters, digits and + = , . @ : / - _");
 
 /** A service-account key file's JSON (type service_account, client_email, private_key); the value is never shown. */
 export const GOOGLE_SERVICE_ACCOUNT_KEY: Rule = {
