@@ -224,7 +224,7 @@ describe("config: strictness and formats", () => {
             ["resilience.retries.perTryTimeout", (v) => ({ resilience: { retries: { perTryTimeout: v } } }), (v) => ({ retries: { attempts: 1, perTryTimeout: v } }), ["0s", "0ms", "1ms", "2s"]],
             ["canary.header.value", (v) => ({ canary: { header: { value: v } } }), (v) => ({ canaryHeader: { name: "x-canary", value: v } }), ["", "always", "a\nb", " "]],
             ["canary.header.name", (v) => ({ canary: { header: { name: v } } }), (v) => ({ canaryHeader: { name: v, value: "1" } }), ["x-canary", "X-Canary", "x canary", "x_c"]],
-            ["canary.analysis.minRequests", (v) => ({ mesh: { prometheus: { enabled: true } }, canary: { analysis: { query: "q", minRequests: v } } }), (v) => ({ analysis: { prometheus: "istio-system/prometheus:80", query: "q", requestsQuery: "r", maxErrorRate: 0.05, bakeSeconds: 300, intervalSeconds: 30, minRequests: v } }), [0, 20, -1, 2.5, "20"]],
+            ["canary.analysis.minRequests", (v) => ({ mesh: { prometheus: { enabled: true } }, canary: { analysis: { query: "q", minRequests: v } } }), (v) => ({ analysis: { prometheus: "istio-system/prometheus:80", query: "q", requestsQuery: "r", maxErrorRate: 0.05, bakeSeconds: 300, intervalSeconds: 30, minRequests: v } }), [0, 20, -1, 2.5, 1e10]],
             ["resilience.faultInjection.delay.fixedDelay", (v) => ({ resilience: { faultInjection: { delay: { fixedDelay: v, percent: 1 } } } }), (v) => ({ fault: { delay: { fixedDelay: v, percent: 1 } } }), ["0s", "1ms", "2 seconds"]],
         ];
         for (const [key, toConfig, toInputs, values] of pairs) {
