@@ -31,12 +31,15 @@ interface Harness {
     close(): Promise<void>;
 }
 
+let lastAzureDouble: AzureDnsDouble | undefined;
+
 const rel = (name: string) => (name === `${ZONE}.` ? "@" : name.slice(0, -(ZONE.length + 2)));
 const quoted = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 const unquote = (v: string) => v.replace(/^"|"$/g, "").replace(/\\(.)/g, "$1");
 
 async function azureHarness(): Promise<Harness> {
     const double: AzureDnsDouble = await startAzureDnsDouble();
+    lastAzureDouble = double;
     const [sub, rg, tenant, client, secret] = ["00000000-0000-4000-8000-000000000001", "dns-rg", "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "s3cret-value"];
     double.addZone(sub, rg, ZONE);
     double.addClient(tenant, client, secret);
@@ -222,3 +225,45 @@ for (const [label, start] of [
         });
     });
 }
+
+describe("dnsBackends: DnsRecordSync against Azure DNS, a failure between record-set writes (dynamic-provider host)", function () {
+    this.timeout(60_000);
+    let host: HostHandle;
+    let __provider: string;
+    let zone: Harness;
+    const urn = dynamicUrn("records");
+    before(async () => {
+        [host, __provider] = await Promise.all([startDynamicProviderHost(), serializeProvider(new DnsRecordSyncProvider())]);
+    });
+    after(async () => host?.stop());
+    beforeEach(async () => {
+        zone = await azureHarness();
+    });
+    afterEach(async () => zone.close());
+
+    it("a CNAME appearing between the marker and the record: partial state holding the marker; destroy removes only ours", async () => {
+        const double = lastAzureDouble as AzureDnsDouble;
+        double.setWriteLatency(400);
+        const inputs = { __provider, backend: zone.backend, credentials: zone.credentials, zoneName: ZONE, ownerId: OWNER, records: [{ name: "app", type: "A", values: ["192.0.2.1"], resource: "ingress/default/app" }] };
+        const { inputs: checked } = await host.check(urn, {}, inputs);
+        const creating = host.create(urn, checked).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        // the other writer acts once our marker is written and before our record is
+        for (let i = 0; i < 200 && !double.get(ZONE, "a-app", "TXT"); i++) await new Promise((r) => setTimeout(r, 10));
+        assert.ok(double.get(ZONE, "a-app", "TXT"), "the marker is written first");
+        assert.strictEqual(double.get(ZONE, "app", "A"), undefined, "the record is not written yet");
+        zone.seed("app.example.com.", "CNAME", 60, ["elsewhere.example.net."]);
+        const err = await creating;
+        assert.ok(isPartialStateError(err), `expected a partial-state error, got ${String(err)}`);
+        assert.match(err.message, /CnameConflict|409/);
+        const state = err.partial.properties;
+        assert.deepStrictEqual(state.claims, [{ name: "app.example.com.", type: "A" }], "the state holds the marker written");
+        assert.deepStrictEqual(state.records, []);
+        assert.ok(!JSON.stringify(err.partial.reasons).includes("s3cret-value"), "the client secret is not in the error");
+        double.setWriteLatency(0);
+        await host.delete(err.partial.id, urn, state);
+        assert.deepStrictEqual(zone.contents(), { "app.example.com. CNAME": "60 elsewhere.example.net." }, "our marker removed, the other writer's CNAME untouched");
+    });
+});
