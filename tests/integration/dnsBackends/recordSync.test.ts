@@ -27,6 +27,8 @@ interface Harness {
     contents(): Record<string, string>;
     /** The next write's response is lost after it was applied. */
     loseNextWrite(): void;
+    /** The next `n` API requests are answered 429 (Azure with Retry-After: 1). */
+    throttle(n: number): void;
     writes(): number;
     close(): Promise<void>;
 }
@@ -65,6 +67,7 @@ async function azureHarness(): Promise<Harness> {
             return out;
         },
         loseNextWrite: () => double.loseNextWriteResponse(),
+        throttle: (n) => double.throttle(n, 1),
         writes: () => double.armRequests().filter((r) => r.method === "PUT" || r.method === "DELETE").length,
         close: () => double.close(),
     };
@@ -88,6 +91,7 @@ async function googleHarness(): Promise<Harness> {
             return out;
         },
         loseNextWrite: () => double.loseNextChangeResponse(),
+        throttle: (n) => double.throttle(n),
         writes: () => double.apiRequests().filter((r) => r.method === "POST").length,
         close: () => double.close(),
     };
@@ -202,6 +206,12 @@ for (const [label, start] of [
             assert.deepStrictEqual(zone.contents(), {});
         });
 
+        it("429 answers are retried by the SDK (Azure after Retry-After) and the sync completes", async () => {
+            zone.throttle(2);
+            await host.create(urn, await checked(news([app(["192.0.2.1"])])));
+            assert.deepStrictEqual(Object.keys(zone.contents()).sort(), ["a-app.example.com. TXT", "app.example.com. A"]);
+        });
+
         it("a takeover by a second instance: the first one's delete leaves the records alone", async () => {
             const first = await host.create(urn, await checked(news([app(["192.0.2.1"])])));
             const second = await host.create(dynamicUrn("records-2"), await checked(news([app(["192.0.2.1"])])));
@@ -211,6 +221,29 @@ for (const [label, start] of [
                 "app.example.com. A": "300 192.0.2.1",
                 "a-app.example.com. TXT": `300 ${marker(OWNER, "ingress/default/app", String(second.outs.instanceId))}`,
             });
+        });
+
+        it("txtPrefix and encrypted markers: the marker is not readable in the zone; refresh decodes it; destroy empties the zone", async () => {
+            const key = "0123456789abcdef0123456789abcdef";
+            const created = await host.create(urn, await checked(news([app(["192.0.2.1"])], { txtPrefix: "reg-", txtEncryptionKey: key })));
+            const contents = zone.contents();
+            assert.deepStrictEqual(Object.keys(contents).sort(), ["app.example.com. A", "reg-a-app.example.com. TXT"]);
+            assert.doesNotMatch(contents["reg-a-app.example.com. TXT"], /heritage=external-dns/, "encrypted");
+            const read = await host.read(created.id, urn, created.outs);
+            assert.deepStrictEqual(read.props.records, created.outs.records, "our encrypted marker is recognised");
+            await host.delete(created.id, urn, created.outs);
+            assert.deepStrictEqual(zone.contents(), {});
+        });
+
+        it("an owner id migration relabels the markers to the new owner in place", async () => {
+            const created = await host.create(urn, await checked(news([app(["192.0.2.1"])])));
+            const moved = await host.update(created.id, urn, created.outs, await checked(news([app(["192.0.2.1"])], { ownerId: "stack-a2" })));
+            assert.deepStrictEqual(zone.contents(), {
+                "app.example.com. A": "300 192.0.2.1",
+                "a-app.example.com. TXT": `300 ${marker("stack-a2", "ingress/default/app", String(created.outs.instanceId))}`,
+            });
+            await host.delete(created.id, urn, moved.outs);
+            assert.deepStrictEqual(zone.contents(), {});
         });
 
         it("check refuses alias records and a CNAME at the apex, naming the record", async () => {
