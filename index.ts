@@ -8,7 +8,7 @@
  *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode (the app's waits for the gateway)
  *   canary     the TrafficSplit, once the app and its Ingress exist (its gate needs their traffic)
  *   user       your own objects (userResources.ts); annotate them to get records
- *   dns        Route53RecordSync: records for every annotated Service and Ingress (dnsSources) and dns.records
+ *   dns        record sync (Route53, Azure DNS or Cloud DNS) for every annotated Service and Ingress (dnsSources) and dns.records
  */
 import { readStackConfig } from "./config";
 import { Cluster } from "./components/cluster";
@@ -68,6 +68,9 @@ export = async (userResources: UserResources = declareUserResources) => {
         txtSuffix: config.dns.txtSuffix,
         markerCompat: config.dns.markerCompat,
         txtEncryptionKey: config.dns.txtEncryptionKey,
+        provider: config.dns.provider,
+        azure: config.dns.azure,
+        google: config.dns.google,
         records: [],
         passThrough: {
             records: dnsSources.records.apply((sourced) => [...staticRecords, ...sourced]),
