@@ -7,6 +7,7 @@
 import type { CheckFailure, CheckOutcome } from "./validate";
 import { checkInputs, UNKNOWN } from "./validate";
 import type { NormalizedInputs } from "./types";
+import { routedRecordRefusals } from "./routing";
 import { AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT } from "../shared/rules/dnsBackends";
 import type { Rule } from "../shared/rules/rule";
 
@@ -148,7 +149,11 @@ export function checkBackendInputs(news: unknown): CheckOutcome {
     const { privateZone: _p, zoneId: _z, ...inputs } = outcome.inputs;
     return {
         inputs: { ...inputs, backend, ...(credentials === undefined ? {} : { credentials }) },
-        failures: [...outcome.failures.filter((f) => !(f.property.includes(".alias") || /CNAME is not allowed at the zone apex/.test(f.reason))), ...failures],
+        failures: [
+            ...outcome.failures.filter((f) => !(f.property.includes(".alias") || /CNAME is not allowed at the zone apex/.test(f.reason))),
+            ...failures,
+            ...routedRecordRefusals(news.records, "routing policies (weighted, failover, latency) exist only in Route53; Azure DNS and Cloud DNS records here are simple record sets"),
+        ],
     };
 }
 

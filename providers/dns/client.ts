@@ -141,6 +141,10 @@ function toRrset(r: Route53Sdk.ResourceRecordSet): Rrset {
             ? { AliasTarget: { HostedZoneId: r.AliasTarget.HostedZoneId ?? "", DNSName: r.AliasTarget.DNSName ?? "", EvaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth === true } }
             : {}),
         ...(r.SetIdentifier === undefined ? {} : { SetIdentifier: r.SetIdentifier }),
+        ...(r.Weight === undefined ? {} : { Weight: Number(r.Weight) }),
+        ...(r.Failover === undefined ? {} : { Failover: r.Failover }),
+        ...(r.Region === undefined ? {} : { Region: r.Region }),
+        ...(r.HealthCheckId === undefined ? {} : { HealthCheckId: r.HealthCheckId }),
     };
 }
 

@@ -35,17 +35,23 @@ import { INSTANCE_ID_LENGTH } from "./registry";
 import type { Key } from "./state";
 import { hasRecordList, markerCodec, previousRegistry, stateHeldKeys, stateInstance, stateRegistries } from "./state";
 import type { ChangeCounts, NormalizedInputs, NormalizedRecord, RecordSyncOutputs, Rrset } from "./types";
+import { routedRecordRefusals } from "./routing";
 import { checkInputs, containsUnknown } from "./validate";
 import { partialStateError } from "../shared/partialState";
 
 type Props = Record<string, unknown>;
+
+/** Why routed records are refused until ownership is kept per set identifier (see README). */
+const ROUTING_NOT_APPLIED =
+    "routing-policy record sets are validated but not applied yet: ownership is still kept per name and type, and a routed record beside another stack's would not be safe; use a simple record";
 
 /** Rounds of read → plan → apply when a request is refused because the zone changed under it. */
 const MAX_ROUNDS = 3;
 
 /** Checked inputs, or an error naming every problem (for create/update called without check). */
 function validInputs(raw: unknown): NormalizedInputs {
-    const { inputs, failures } = checkInputs(raw);
+    const { inputs, failures: checked } = checkInputs(raw);
+    const failures = [...checked, ...routedRecordRefusals((raw as Props | undefined)?.records, ROUTING_NOT_APPLIED)];
     if (failures.length > 0) {
         throw new Error(`Route53RecordSync: invalid inputs:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`);
     }
@@ -344,7 +350,7 @@ async function liveState(ctx: SyncContext, keys: readonly Key[]): Promise<{ reco
 export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvider {
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         const { inputs, failures } = checkInputs(news);
-        return { inputs, failures };
+        return { inputs, failures: [...failures, ...routedRecordRefusals(news.records, ROUTING_NOT_APPLIED)] };
     }
 
     /**

@@ -3,6 +3,7 @@
  * "the same record" used by planning, refresh and diff.
  */
 import { normalizeListedName } from "./names";
+import { routingOfRrset, routingRrsetFields, sameRouting } from "./routing";
 import type { NormalizedAlias, NormalizedRecord, RecordType, Rrset } from "./types";
 import { RECORD_TYPES } from "./types";
 import { canonicalLiveValue } from "./values";
@@ -23,6 +24,7 @@ export function toRrset(record: NormalizedRecord): Rrset {
                 HostedZoneId: record.alias.hostedZoneId ?? "",
                 EvaluateTargetHealth: record.alias.evaluateTargetHealth,
             },
+            ...routingRrsetFields(record),
         };
     }
     return {
@@ -30,6 +32,7 @@ export function toRrset(record: NormalizedRecord): Rrset {
         Type: record.type,
         TTL: record.ttl,
         ResourceRecords: (record.values ?? []).map((Value) => ({ Value })),
+        ...routingRrsetFields(record),
     };
 }
 
@@ -49,6 +52,7 @@ export function fromRrset(rrset: Rrset): NormalizedRecord {
                 hostedZoneId: rrset.AliasTarget.HostedZoneId,
                 evaluateTargetHealth: rrset.AliasTarget.EvaluateTargetHealth === true,
             },
+            ...routingOfRrset(rrset),
         };
     }
     return {
@@ -56,6 +60,7 @@ export function fromRrset(rrset: Rrset): NormalizedRecord {
         type,
         ttl: rrset.TTL,
         values: (rrset.ResourceRecords ?? []).map((r) => canonicalLiveValue(rrset.Type, r.Value)).sort(),
+        ...routingOfRrset(rrset),
     };
 }
 
@@ -71,9 +76,9 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
     return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** True when both describe the same record data (TTL, values or alias); `resource` is ignored. */
+/** True when both describe the same record data (TTL, values or alias, routing policy); `resource` is ignored. */
 export function sameRecordData(a: NormalizedRecord, b: NormalizedRecord): boolean {
-    if (a.name !== b.name || a.type !== b.type) {
+    if (a.name !== b.name || a.type !== b.type || !sameRouting(a, b)) {
         return false;
     }
     if (a.alias || b.alias) {

@@ -21,6 +21,24 @@ export type MarkerCompat = (typeof MARKER_COMPATS)[number];
 export const DEFAULT_MARKER_COMPAT: MarkerCompat = "v0.22";
 
 export const DEFAULT_TTL = 300;
+
+/** Route53 failover roles. */
+export const FAILOVER_ROLES = ["PRIMARY", "SECONDARY"] as const;
+export type FailoverRole = (typeof FAILOVER_ROLES)[number];
+
+/**
+ * A routing policy of a record set (DESIGN.md's record fields): a set identifier with exactly one
+ * of weight, failover or (latency) region, and an optional health check.
+ */
+export interface RoutingFields {
+    readonly setIdentifier?: string;
+    /** Weighted routing, 0..255. */
+    readonly weight?: number;
+    readonly failover?: FailoverRole;
+    /** Latency routing: the AWS region the target runs in. */
+    readonly region?: string;
+    readonly healthCheckId?: string;
+}
 export const DEFAULT_POLICY: Policy = "sync";
 
 /** An alias target as the user writes it. */
@@ -34,7 +52,7 @@ export interface AliasInput {
 }
 
 /** One record as the user writes it. */
-export interface RecordInput {
+export interface RecordInput extends RoutingFields {
     /** FQDN (with or without trailing dot), a single relative label, or "@" for the apex. */
     readonly name: string;
     readonly type: RecordType;
@@ -81,7 +99,7 @@ export interface NormalizedAlias {
  * A record after `check`: name is a lower-case ASCII FQDN with trailing dot, values are in
  * canonical Route53 form and sorted, exactly one of `values`/`alias` is set, `ttl` only with values.
  */
-export interface NormalizedRecord {
+export interface NormalizedRecord extends RoutingFields {
     readonly name: string;
     readonly type: RecordType;
     readonly ttl?: number;
@@ -154,6 +172,10 @@ export interface Rrset {
         readonly EvaluateTargetHealth: boolean;
     };
     readonly SetIdentifier?: string;
+    readonly Weight?: number;
+    readonly Failover?: string;
+    readonly Region?: string;
+    readonly HealthCheckId?: string;
 }
 
 export type ChangeAction = "CREATE" | "UPSERT" | "DELETE";

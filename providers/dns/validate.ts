@@ -6,6 +6,8 @@ import { inferAliasZone } from "./aliasZones";
 import { groupCost, ROUTE53_LIMITS, fits } from "./batches";
 import { MAX_LABEL_LENGTH, MAX_NAME_LENGTH, isInZone, normalizeDomain, normalizeRecordName, withoutDot } from "./names";
 import { recordKey, toRrset } from "./records";
+import type { RoutedMember } from "./routing";
+import { checkRoutedGroup, checkRouting, ROUTING_FIELDS } from "./routing";
 import { encryptText, NONCE_SIZE, parseEncryptionKey } from "./markerCrypto";
 import type { MarkerNaming } from "./registry";
 import { endpointKeyName, INSTANCE_ID_LENGTH, markerLabels, markerName, renderMarker, serializeLabels, toEndpointName } from "./registry";
@@ -23,7 +25,7 @@ export type { CheckFailure, CheckOutcome };
 export const MAX_TTL = 2147483647;
 
 const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records", "txtSuffix", "txtWildcardReplacement", "markerCompat", "txtEncryptionKey"];
-const RECORD_FIELDS = ["name", "type", "ttl", "values", "alias", "resource"];
+const RECORD_FIELDS = ["name", "type", "ttl", "values", "alias", "resource", ...ROUTING_FIELDS];
 const ALIAS_FIELDS = ["dnsName", "hostedZoneId", "evaluateTargetHealth"];
 const WILDCARD_REPLACEMENT = /^[a-z0-9_-]{1,63}$/;
 
@@ -218,6 +220,7 @@ function checkRecord(raw: unknown, i: number, ctx: RecordContext): NormalizedRec
             resource = raw.resource as string;
         }
     }
+    const routing = checkRouting(raw, (field, reason, rule) => failures.add(`${prop}.${field}`, subjectN, reason, rule));
     const alias = hasAlias && !hasValues ? checkAlias(raw.alias, type, `${prop}.alias`, subjectN, ctx) : undefined;
     const values = hasValues && !hasAlias ? checkValues(raw.values, type, `${prop}.values`, subjectN, failures) : undefined;
     if (name === undefined && rawName !== UNKNOWN) {
@@ -230,6 +233,7 @@ function checkRecord(raw: unknown, i: number, ctx: RecordContext): NormalizedRec
         ...(values === undefined ? {} : { values }),
         ...(alias === undefined ? {} : { alias }),
         ...(resource === undefined ? {} : { resource }),
+        ...routing,
     };
 }
 
@@ -250,22 +254,28 @@ export function markerTextLength(ownerId: string, resource: string | undefined, 
 function checkRecordSet(records: ReadonlyArray<{ record: NormalizedRecord; index: number }>, zoneName: string, ownerId: string | undefined, settings: MarkerSettings, failures: Failures): void {
     const txtPrefix = settings.naming;
     const byKey = new Map<string, number>();
+    const groups = new Map<string, RoutedMember[]>();
     const typesByName = new Map<string, Map<RecordType, number>>();
     for (const { record, index } of records) {
         if (record.name === UNKNOWN) continue;
         const subject = `records[${index}] (${record.name} ${record.type})`;
         const key = recordKey(record.name, record.type);
-        const first = byKey.get(key);
-        if (first !== undefined) {
-            failures.add(`records[${index}]`, subject, `duplicates records[${first}] (same name and type)`, "duplicate-record");
-            continue;
-        }
+        const group = groups.get(key) ?? [];
+        group.push({ index, routing: record });
+        groups.set(key, group);
+        if (byKey.has(key)) continue;
         byKey.set(key, index);
         const types = typesByName.get(record.name) ?? new Map<RecordType, number>();
         types.set(record.type, index);
         typesByName.set(record.name, types);
         if (record.type === "CNAME" && record.name === zoneName) {
             failures.add(`records[${index}].name`, subject, `a CNAME is not allowed at the zone apex ${zoneName} (use an alias A record)`, "cname-at-apex");
+        }
+    }
+    for (const group of groups.values()) {
+        for (const [index, reason, rule] of checkRoutedGroup(group)) {
+            const { record } = records.find((r) => r.index === index) as { record: NormalizedRecord };
+            failures.add(`records[${index}]`, `records[${index}] (${record.name} ${record.type}${record.setIdentifier === undefined ? "" : ` ${record.setIdentifier}`})`, reason, rule);
         }
     }
     for (const [name, types] of typesByName) {
