@@ -30,7 +30,7 @@ import type { Registries } from "./ownership";
 import { heldKeysInZone, indexZone, namesToRead, ownedView } from "./ownership";
 import type { Conflict, Plan } from "./plan";
 import { planChanges, registryOf } from "./plan";
-import { recordKey } from "./records";
+import { keyFields, keyOf } from "./records";
 import { INSTANCE_ID_LENGTH } from "./registry";
 import type { Key } from "./state";
 import { hasRecordList, markerCodec, previousRegistry, stateHeldKeys, stateInstance, stateRegistries } from "./state";
@@ -130,7 +130,7 @@ function newInstanceId(): string {
 
 function unionKeys(...lists: ReadonlyArray<readonly Key[]>): Key[] {
     const out = new Map<string, Key>();
-    for (const k of lists.flat()) out.set(recordKey(k.name, k.type), { name: k.name, type: k.type });
+    for (const k of lists.flat()) out.set(keyOf(k), keyFields(k));
     return [...out.values()];
 }
 

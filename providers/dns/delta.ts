@@ -13,8 +13,9 @@
 import { normalizeListedName } from "./names";
 import type { Registries } from "./ownership";
 import type { MarkerEncoder } from "./plan";
-import { recordKey, sameRecordData, toRrset } from "./records";
+import { keyFields, keyOf, sameRecordData, toRrset } from "./records";
 import { markerLabels, markerName, renderMarker } from "./registry";
+import { routedMarker } from "./routing";
 import type { Key } from "./state";
 import { stateHeldKeys } from "./state";
 import type { NormalizedRecord, Policy, Rrset } from "./types";
@@ -61,34 +62,36 @@ export function stateDelta(
     policy: Policy,
     encode?: MarkerEncoder,
 ): StateDelta {
-    const oldRecords = new Map(stateRecords(olds.records).map((r) => [recordKey(r.name, r.type), r]));
+    const oldRecords = new Map(stateRecords(olds.records).map((r) => [keyOf(r), r]));
     const held = stateHeldKeys(olds);
-    const wanted = new Map(desired.map((d) => [recordKey(d.name, d.type), d]));
+    const wanted = new Map(desired.map((d) => [keyOf(d), d]));
 
     const changedNames = new Set<string>();
     for (const d of desired) {
-        const old = oldRecords.get(recordKey(d.name, d.type));
+        const old = oldRecords.get(keyOf(d));
         if (!old || !sameRecordData(old, d) || (d.resource !== undefined && d.resource !== old.resource)) changedNames.add(d.name);
     }
     if (policy === "sync") {
-        for (const k of held) if (!wanted.has(recordKey(k.name, k.type))) changedNames.add(k.name);
+        for (const k of held) if (!wanted.has(keyOf(k))) changedNames.add(k.name);
     }
 
     const atChanged = (k: Key): boolean => changedNames.has(k.name);
-    const previous = held.filter(atChanged).map((k) => ({ name: k.name, type: k.type }));
+    const previous = held.filter(atChanged).map((k) => (keyFields(k)));
     const desiredHere = desired.filter(atChanged);
     const keys = new Map<string, Key>();
-    for (const k of [...desiredHere, ...previous]) keys.set(recordKey(k.name, k.type), { name: k.name, type: k.type });
+    for (const k of [...desiredHere, ...previous]) keys.set(keyOf(k), keyFields(k));
 
     const owner = registries.current.ownerId;
     const render = encode ?? ((labels) => renderMarker(labels));
     const assumed: Rrset[] = [];
     for (const k of previous) {
-        const old = oldRecords.get(recordKey(k.name, k.type));
+        const old = oldRecords.get(keyOf(k));
         if (old) assumed.push(toRrset(old));
-        const value = render(markerLabels(owner, old?.resource ?? wanted.get(recordKey(k.name, k.type))?.resource, registries.instance));
-        assumed.push({ Name: markerName(registries.current, k.name, k.type, zoneName), Type: "TXT", TTL: DEFAULT_TTL, ResourceRecords: [{ Value: value }] });
+        const value = render(markerLabels(owner, old?.resource ?? wanted.get(keyOf(k))?.resource, registries.instance));
+        const marker: Rrset = { Name: markerName(registries.current, k.name, k.type, zoneName), Type: "TXT", TTL: DEFAULT_TTL, ResourceRecords: [{ Value: value }] };
+        // a routed record's marker carries its routing policy: assumed as the state recorded it
+        assumed.push(routedMarker(marker, old ?? keyFields(k)));
     }
-    const namesToRead = [...new Set(desiredHere.filter((d) => !oldRecords.has(recordKey(d.name, d.type))).map((d) => d.name))];
+    const namesToRead = [...new Set(desiredHere.filter((d) => !oldRecords.has(keyOf(d))).map((d) => d.name))];
     return { desired: desiredHere, previous, keys: [...keys.values()], assumed, namesToRead };
 }

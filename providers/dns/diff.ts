@@ -3,7 +3,7 @@
  * (the zone itself). Pure; compares the previous outputs (possibly refreshed from the live zone)
  * with the new, checked inputs.
  */
-import { recordKey, resolveSameZoneAliases, satisfies } from "./records";
+import { keyOf, resolveSameZoneAliases, satisfies } from "./records";
 import type { NormalizedRecord } from "./types";
 import { DEFAULT_MARKER_COMPAT, DEFAULT_POLICY } from "./types";
 import { containsUnknown, normalizeZoneId } from "./validate";
@@ -27,16 +27,16 @@ function asRecords(value: unknown): NormalizedRecord[] {
 
 /** Per-record differences between the records in state and the desired records. */
 export function diffRecords(olds: readonly NormalizedRecord[], news: readonly NormalizedRecord[]): RecordChange[] {
-    const oldByKey = new Map(olds.map((r) => [recordKey(r.name, r.type), r]));
-    const newKeys = new Set(news.map((r) => recordKey(r.name, r.type)));
+    const oldByKey = new Map(olds.map((r) => [keyOf(r), r]));
+    const newKeys = new Set(news.map((r) => keyOf(r)));
     const changes: RecordChange[] = [];
     for (const r of news) {
-        const old = oldByKey.get(recordKey(r.name, r.type));
+        const old = oldByKey.get(keyOf(r));
         if (!old) changes.push({ name: r.name, type: r.type, kind: "add" });
         else if (!satisfies(old, r)) changes.push({ name: r.name, type: r.type, kind: "update" });
     }
     for (const r of olds) {
-        if (!newKeys.has(recordKey(r.name, r.type))) changes.push({ name: r.name, type: r.type, kind: "remove" });
+        if (!newKeys.has(keyOf(r))) changes.push({ name: r.name, type: r.type, kind: "remove" });
     }
     return changes;
 }
@@ -65,9 +65,9 @@ export function diffState(olds: Record<string, unknown>, news: Record<string, un
     const records = diffRecords(asRecords(olds.records), newRecords);
     // markers this instance still holds for records gone by hand and no longer wanted: an update removes them
     if ((news.policy ?? DEFAULT_POLICY) === "sync") {
-        const listed = new Set([...asRecords(olds.records), ...newRecords].map((r) => recordKey(r.name, r.type)));
+        const listed = new Set([...asRecords(olds.records), ...newRecords].map((r) => keyOf(r)));
         for (const c of asRecords(olds.claims)) {
-            if (!listed.has(recordKey(c.name, c.type))) records.push({ name: c.name, type: c.type, kind: "remove" });
+            if (!listed.has(keyOf(c))) records.push({ name: c.name, type: c.type, kind: "remove" });
         }
     }
     const text = (v: unknown, fallback: string): unknown => (v === undefined || v === null ? fallback : v);

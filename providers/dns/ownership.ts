@@ -14,7 +14,8 @@
  *   held by no instance: adopted like the rest, deleted only by a resource whose state lists them.
  */
 import { normalizeListedName } from "./names";
-import { fromRrset, recordKey } from "./records";
+import type { RecordSetKey } from "./records";
+import { fromRrset, keyFields, keyOf } from "./records";
 import type { MarkerCandidate, MarkerLabels, Registry } from "./registry";
 import { INSTANCE_LABEL, markerCandidates, OWNER_LABEL, parseMarker, RESOURCE_LABEL, toEndpointName as toEndpoint } from "./registry";
 import type { NormalizedRecord, Rrset } from "./types";
@@ -93,9 +94,13 @@ function namings(registries: Registries): Registry[] {
     return previous && !same ? [current, previous] : [current];
 }
 
-/** Reads the TXT record set at `name` as a marker (its first value, as ExternalDNS does). */
-export function markerAt(zone: LiveZone, name: string, kind: MarkerCandidate["kind"] = "typed", decode: MarkerDecoder = plainDecoder): MarkerRecord | undefined {
-    const txt = zone.get(name, "TXT").find((r) => r.SetIdentifier === undefined);
+/**
+ * Reads the TXT record set at `name` as a marker (its first value, as ExternalDNS does). A routed
+ * record's marker is the TXT set with the same set identifier (ExternalDNS's registry gives the
+ * marker the SetIdentifier of the record it owns), so markers of two identifiers never collide.
+ */
+export function markerAt(zone: LiveZone, name: string, kind: MarkerCandidate["kind"] = "typed", decode: MarkerDecoder = plainDecoder, setIdentifier?: string): MarkerRecord | undefined {
+    const txt = zone.get(name, "TXT").find((r) => r.SetIdentifier === setIdentifier);
     if (!txt) {
         return undefined;
     }
@@ -147,19 +152,13 @@ export function isOurs(marker: MarkerRecord | undefined, registries: Registries)
  * A only) the `cname-` marker ExternalDNS wrote before v0.22, then the legacy type-less marker;
  * no marker means unowned.
  */
-export function ownershipOf(zone: LiveZone, name: string, type: string, registries: Registries): Ownership {
-    const sets = zone.get(name, type);
-    if (sets.length === 0) {
+export function ownershipOf(zone: LiveZone, name: string, type: string, registries: Registries, setIdentifier?: string): Ownership {
+    const rrset = zone.get(name, type).find((r) => r.SetIdentifier === setIdentifier);
+    if (!rrset) {
         return { kind: "absent" };
     }
-    const routed = sets.filter((r) => r.SetIdentifier !== undefined);
-    if (routed.length > 0) {
-        const ids = routed.map((r) => r.SetIdentifier).join(", ");
-        return { kind: "unmanageable", reason: `${name} ${type} has routing-policy record sets (SetIdentifier ${ids}), which this provider does not manage` };
-    }
-    const rrset = sets[0];
     const candidates = candidateMarkerNames(name, type, zone.zoneName, registries, rrset.AliasTarget !== undefined);
-    const marker = decidingMarker(zone, candidates, registries);
+    const marker = decidingMarker(zone, candidates, registries, setIdentifier);
     if (!marker?.labels) {
         return { kind: "unowned", rrset, lookedFor: candidates[0].name };
     }
@@ -175,12 +174,12 @@ export function ownershipOf(zone: LiveZone, name: string, type: string, registri
  * The marker that decides: the first kind (typed/moved, cname, legacy) with a marker present; among
  * several markers of one kind, ExternalDNS keeps the last one its listing returns.
  */
-function decidingMarker(zone: LiveZone, candidates: readonly MarkerCandidate[], registries: Registries): MarkerRecord | undefined {
+function decidingMarker(zone: LiveZone, candidates: readonly MarkerCandidate[], registries: Registries, setIdentifier?: string): MarkerRecord | undefined {
     const groups: MarkerCandidate["kind"][][] = [["typed", "moved"], ["cname"], ["legacy"]];
     for (const kinds of groups) {
         const found = candidates
             .filter((c) => kinds.includes(c.kind))
-            .map((c) => markerAt(zone, c.name, c.kind, registries.decode))
+            .map((c) => markerAt(zone, c.name, c.kind, registries.decode, setIdentifier))
             .filter((m): m is MarkerRecord => m?.labels !== undefined);
         if (found.length > 0) return found.sort((x, y) => listingOrder(x.name, y.name)).at(-1);
     }
@@ -195,10 +194,10 @@ export function listingOrder(a: string, b: string): number {
 }
 
 /** Our markers for (name, type) that exist in the zone (every non-legacy location, every naming). */
-export function ourTypedMarkers(zone: LiveZone, name: string, type: string, registries: Registries): MarkerRecord[] {
+export function ourTypedMarkers(zone: LiveZone, name: string, type: string, registries: Registries, setIdentifier?: string): MarkerRecord[] {
     return candidateMarkerNames(name, type, zone.zoneName, registries, type === "A")
         .filter((c) => c.kind !== "legacy")
-        .map((c) => markerAt(zone, c.name, c.kind, registries.decode))
+        .map((c) => markerAt(zone, c.name, c.kind, registries.decode, setIdentifier))
         .filter((m): m is MarkerRecord => isOurs(m, registries));
 }
 
@@ -225,28 +224,29 @@ export function markerHolder(marker: MarkerRecord, registries: Registries): Hold
 export interface OwnedView {
     /** The live, owned versions of the records this instance holds. */
     readonly records: NormalizedRecord[];
-    /** Every (name, type) this instance holds a marker for, whether or not its record still exists. */
-    readonly claims: Array<{ name: string; type: string }>;
+    /** Every (name, type, set identifier) this instance holds a marker for, whether or not its record still exists. */
+    readonly claims: RecordSetKey[];
 }
 
 /**
  * What this instance holds among `keys` (refresh): records held by it (or, for state written
  * before instance labels, held by no instance), and the markers it holds whose record is gone.
  */
-export function ownedView(zone: LiveZone, keys: ReadonlyArray<{ readonly name: string; readonly type: string }>, registries: Registries): OwnedView {
+export function ownedView(zone: LiveZone, keys: readonly RecordSetKey[], registries: Registries): OwnedView {
     const seen = new Set<string>();
     const records: NormalizedRecord[] = [];
-    const claims: Array<{ name: string; type: string }> = [];
-    for (const { name, type } of keys) {
-        const key = recordKey(name, type);
+    const claims: RecordSetKey[] = [];
+    for (const k of keys) {
+        const { name, type, setIdentifier } = k;
+        const key = keyOf(k);
         if (seen.has(key)) continue;
         seen.add(key);
-        const own = ownershipOf(zone, name, type, registries);
+        const own = ownershipOf(zone, name, type, registries, setIdentifier);
         if (own.kind === "owned" && own.holder !== "other") {
             records.push(own.record);
-            claims.push({ name, type });
-        } else if (own.kind === "absent" && ourTypedMarkers(zone, name, type, registries).some((m) => markerHolder(m, registries) !== "other")) {
-            claims.push({ name, type });
+            claims.push(keyFields(k));
+        } else if (own.kind === "absent" && ourTypedMarkers(zone, name, type, registries, setIdentifier).some((m) => markerHolder(m, registries) !== "other")) {
+            claims.push(keyFields(k));
         }
     }
     return { records, claims };
@@ -257,13 +257,14 @@ export function ownedView(zone: LiveZone, keys: ReadonlyArray<{ readonly name: s
  * (when `unlabelled` is set) this owner and no instance: what a resource with thin or old state
  * holds. Found by mapping each TXT name back to its record like ExternalDNS's registry does.
  */
-export function heldKeysInZone(zone: LiveZone, registries: Registries, unlabelled: boolean): Array<{ name: string; type: string }> {
-    const out = new Map<string, { name: string; type: string }>();
+export function heldKeysInZone(zone: LiveZone, registries: Registries, unlabelled: boolean): RecordSetKey[] {
+    const out = new Map<string, RecordSetKey>();
     const types = ["A", "AAAA", "CNAME", "TXT"];
     for (const rrset of zone.all()) {
-        if (rrset.Type !== "TXT" || rrset.SetIdentifier !== undefined) continue;
+        if (rrset.Type !== "TXT") continue;
         const txtName = normalizeListedName(rrset.Name);
-        const marker = markerAt(zone, txtName, "typed", registries.decode);
+        const setIdentifier = rrset.SetIdentifier;
+        const marker = markerAt(zone, txtName, "typed", registries.decode, setIdentifier);
         if (!isOurs(marker, registries)) continue;
         const holder = markerHolder(marker as MarkerRecord, registries);
         if (holder === "other" || (holder === "none" && !unlabelled)) continue;
@@ -271,7 +272,8 @@ export function heldKeysInZone(zone: LiveZone, registries: Registries, unlabelle
         for (const candidate of recordsForMarker(txtName, zone, registries)) {
             for (const type of types) {
                 if (candidateMarkerNames(candidate, type, zone.zoneName, registries, type === "A").some((c) => c.name === txtName && c.kind !== "legacy")) {
-                    out.set(recordKey(candidate, type), { name: candidate, type });
+                    const key = keyFields({ name: candidate, type, setIdentifier });
+                    out.set(keyOf(key), key);
                 }
             }
         }

@@ -18,10 +18,12 @@
  */
 import type { LiveZone, MarkerRecord, Ownership, Registries } from "./ownership";
 import { indexZone, isOurs, markerAt, markerHolder, ownershipOf, ourLegacyMarkers, ourTypedMarkers } from "./ownership";
-import { recordKey, sameRecordData, toRrset } from "./records";
+import { fromRrset, keyOf, recordKey, sameRecordData, toRrset } from "./records";
+import { policyOf, routedMarker } from "./routing";
+import type { RecordSetKey } from "./records";
 import type { MarkerLabels } from "./registry";
 import { INSTANCE_LABEL, markerLabels, markerName, OWNER_LABEL, renderMarker, RESOURCE_LABEL } from "./registry";
-import type { Change, ChangeCounts, NormalizedInputs, NormalizedRecord, Policy, Rrset } from "./types";
+import type { Change, ChangeCounts, NormalizedInputs, NormalizedRecord, Policy, RoutingFields, Rrset } from "./types";
 import { DEFAULT_TTL } from "./types";
 
 /** Renders a marker value; `nonce` is the nonce of the encrypted marker being replaced, if any. */
@@ -32,7 +34,7 @@ export interface PlanInput {
     /** Normalized desired records, alias zone ids resolved. */
     readonly desired: readonly NormalizedRecord[];
     /** Records managed before this run (from state); those no longer desired are removed. */
-    readonly previous: ReadonlyArray<{ readonly name: string; readonly type: string }>;
+    readonly previous: readonly RecordSetKey[];
     readonly registries: Registries;
     readonly policy: Policy;
     /** Also keep a `cname-` marker for alias A records, the only one ExternalDNS < 0.22 reads. */
@@ -79,16 +81,17 @@ function changeSet() {
 
     return {
         add(anchor: string, action: Change["action"], rrset: Rrset, nameOf: string): void {
-            const id = `${action} ${recordKey(nameOf, rrset.Type)}`;
+            const key = recordKey(nameOf, rrset.Type, rrset.SetIdentifier);
+            const id = `${action} ${key}`;
             if (seen.has(id)) return;
             seen.add(id);
             union(anchor, nameOf);
             changes.push({ anchor, change: { action, rrset } });
-            (action === "DELETE" ? deleted : created).add(recordKey(nameOf, rrset.Type));
+            (action === "DELETE" ? deleted : created).add(key);
             if (action === "DELETE") deletedNames.add(nameOf);
         },
         deletedNames: () => [...deletedNames],
-        isDeleted: (name: string, type: string) => deleted.has(recordKey(name, type)) && !created.has(recordKey(name, type)),
+        isDeleted: (name: string, type: string, setIdentifier?: string) => deleted.has(recordKey(name, type, setIdentifier)) && !created.has(recordKey(name, type, setIdentifier)),
         isWritten: (name: string, type: string) => created.has(recordKey(name, type)),
         groups(): Change[][] {
             const byRoot = new Map<string, Change[]>();
@@ -98,7 +101,9 @@ function changeSet() {
                 list.push(change);
                 byRoot.set(root, list);
             }
-            return [...byRoot.values()];
+            // Route53 applies a request's changes in order: every DELETE first, so a name switching
+            // between simple and routed sets (or between policies) is never refused midway
+            return [...byRoot.values()].map((g) => [...g.filter((c) => c.action === "DELETE"), ...g.filter((c) => c.action !== "DELETE")]);
         },
         counts(): ChangeCounts {
             const count = (a: Change["action"]) => changes.filter((c) => c.change.action === a).length;
@@ -132,8 +137,9 @@ export function asListed(rrset: Rrset): Rrset {
     return { Name: rrset.Name, Type: rrset.Type, TTL: rrset.TTL, ResourceRecords: (rrset.ResourceRecords ?? []).map((r) => ({ Value: r.Value })) };
 }
 
-function markerRrset(name: string, value: string): Rrset {
-    return { Name: name, Type: "TXT", TTL: DEFAULT_TTL, ResourceRecords: [{ Value: value }] };
+/** The marker of `owned`: a routed record's marker carries its set identifier and policy (ExternalDNS). */
+function markerRrset(name: string, value: string, owned: RoutingFields): Rrset {
+    return routedMarker({ Name: name, Type: "TXT", TTL: DEFAULT_TTL, ResourceRecords: [{ Value: value }] }, owned);
 }
 
 /** Computes the changes that turn the live zone into the desired state under `policy`. */
@@ -145,38 +151,38 @@ export function planChanges(input: PlanInput): Plan {
     const conflicts: Conflict[] = [];
     const set = changeSet();
     const conflict = (name: string, type: string, reason: string) => conflicts.push({ name, type, reason });
-    const desiredKeys = new Set(desired.map((d) => recordKey(d.name, d.type)));
+    const desiredKeys = new Set(desired.map((d) => keyOf(d)));
     const deletes = policy === "sync";
     // a marker held by another instance of our owner is never deleted by this one
     const deletable = (m: MarkerRecord): boolean => markerHolder(m, registries) !== "other";
 
-    const deleteWithMarkers = (name: string, type: string, rrset: Rrset | undefined): void => {
+    const deleteWithMarkers = (name: string, type: string, rrset: Rrset | undefined, setIdentifier?: string): void => {
         if (rrset) set.add(name, "DELETE", asListed(rrset), name);
-        for (const marker of ourTypedMarkers(zone, name, type, registries)) {
+        for (const marker of ourTypedMarkers(zone, name, type, registries, setIdentifier)) {
             if (deletable(marker)) set.add(name, "DELETE", asListed(marker.rrset), marker.name);
         }
     };
 
     /** Makes the marker at `mName` say `labels`: created, or replaced (DELETE exact + CREATE). */
     const ensureMarker = (d: NormalizedRecord, mName: string, labels: MarkerLabels, touch: boolean): void => {
-        const marker = markerAt(zone, mName, "typed", registries.decode);
+        const marker = markerAt(zone, mName, "typed", registries.decode, d.setIdentifier);
         if (zone.get(mName, "CNAME").length > 0) {
             conflict(d.name, d.type, `its ownership marker name ${mName} is taken by a CNAME`);
         } else if (!marker) {
-            set.add(d.name, "CREATE", markerRrset(mName, encode(labels)), mName);
+            set.add(d.name, "CREATE", markerRrset(mName, encode(labels), d), mName);
         } else if (!marker.labels) {
             conflict(d.name, d.type, `its ownership marker name ${mName} holds a TXT record that is not an ExternalDNS marker`);
         } else if (!isOurs(marker, registries)) {
             conflict(d.name, d.type, `its ownership marker ${mName} belongs to "${marker.labels[OWNER_LABEL] ?? "(no owner label)"}", not "${owner}"`);
         } else if (touch || markerOutdated(marker, labels, d.resource !== undefined, input.encrypted ?? false)) {
             set.add(d.name, "DELETE", asListed(marker.rrset), mName);
-            set.add(d.name, "CREATE", markerRrset(mName, encode(labels, marker.nonce)), mName);
+            set.add(d.name, "CREATE", markerRrset(mName, encode(labels, marker.nonce), d), mName);
         }
     };
 
     // 1. desired records and their markers
     for (const d of desired) {
-        const own = ownershipOf(zone, d.name, d.type, registries);
+        const own = ownershipOf(zone, d.name, d.type, registries, d.setIdentifier);
         if (own.kind === "foreign" || own.kind === "unowned" || own.kind === "unmanageable") {
             conflict(d.name, d.type, `${d.name} ${d.type} ${describeOwnership(own, owner)}`);
             continue;
@@ -205,7 +211,7 @@ export function planChanges(input: PlanInput): Plan {
         if (input.legacyAliasMarkers && d.type === "A" && d.alias) wanted.push(markerName(registries.current, d.name, "CNAME", zoneName));
         for (const mName of wanted) ensureMarker(d, mName, labels, replaced);
         if (deletes) {
-            for (const stale of ourTypedMarkers(zone, d.name, d.type, registries)) {
+            for (const stale of ourTypedMarkers(zone, d.name, d.type, registries, d.setIdentifier)) {
                 // a cname- marker beside a live CNAME is that CNAME's marker, not an alias A's legacy one
                 if (stale.kind === "cname" && zone.get(d.name, "CNAME").length > 0) continue;
                 if (!wanted.includes(stale.name)) set.add(d.name, "DELETE", asListed(stale.rrset), stale.name);
@@ -215,13 +221,14 @@ export function planChanges(input: PlanInput): Plan {
 
     // 2. records managed before and no longer desired: removed only while this instance still holds them
     if (deletes) {
-        for (const { name, type } of input.previous) {
-            if (desiredKeys.has(recordKey(name, type))) continue;
-            const own = ownershipOf(zone, name, type, registries);
+        for (const k of input.previous) {
+            const { name, type, setIdentifier } = k;
+            if (desiredKeys.has(keyOf(k))) continue;
+            const own = ownershipOf(zone, name, type, registries, setIdentifier);
             if (own.kind === "owned" && deletable(own.marker)) {
-                deleteWithMarkers(name, type, own.rrset);
+                deleteWithMarkers(name, type, own.rrset, setIdentifier);
             } else if (own.kind === "absent") {
-                deleteWithMarkers(name, type, undefined); // orphaned markers of ours
+                deleteWithMarkers(name, type, undefined, setIdentifier); // orphaned markers of ours
             }
             // foreign, unowned or held by another instance: someone else's now; never touched
         }
@@ -234,9 +241,12 @@ export function planChanges(input: PlanInput): Plan {
         const wantsCname = records.some((r) => r.type === "CNAME");
         for (const rrset of zone.at(name)) {
             const type = rrset.Type;
-            if (desiredKeys.has(recordKey(name, type)) || set.isDeleted(name, type)) continue;
+            const setIdentifier = rrset.SetIdentifier;
+            if (desiredKeys.has(recordKey(name, type, setIdentifier)) || set.isDeleted(name, type, setIdentifier)) continue;
             if (!wantsCname && type !== "CNAME") continue;
-            const own = ownershipOf(zone, name, type, registries);
+            // another set identifier's CNAME beside our routed CNAME: one record set group, not a clash
+            if (wantsCname && type === "CNAME" && setIdentifier !== undefined) continue;
+            const own = ownershipOf(zone, name, type, registries, setIdentifier);
             const blocking = wantsCname ? `${name} CNAME cannot coexist with ${name} ${type}` : `${name} ${records.map((r) => r.type).join("/")} cannot coexist with ${name} CNAME`;
             if (own.kind !== "owned") {
                 const why = own.kind === "absent" ? "" : `, which ${describeOwnership(own, owner)}`;
@@ -246,10 +256,13 @@ export function planChanges(input: PlanInput): Plan {
             } else if (!deletes) {
                 conflicts.push({ name, type, reason: `${blocking}; removing our ${name} ${type} needs policy "sync" (policy is "${policy}")` });
             } else {
-                deleteWithMarkers(name, type, own.rrset);
+                deleteWithMarkers(name, type, own.rrset, setIdentifier);
             }
         }
     }
+
+    // 3b. the sets of one name and type that remain after the request share one routing policy
+    for (const c of routingConflicts(zone, desired, set.isDeleted)) conflicts.push(c);
 
     // 4. a legacy marker goes once nothing is left at its name
     if (deletes) {
@@ -260,6 +273,36 @@ export function planChanges(input: PlanInput): Plan {
 }
 
 const CROSS_TYPE = ["A", "AAAA", "CNAME"];
+
+const describeSet = (name: string, type: string, r: RoutingFields): string =>
+    r.setIdentifier === undefined ? `${name} ${type} (simple)` : `${name} ${type} setIdentifier ${r.setIdentifier} (${policyOf(r)}${r.failover ? ` ${r.failover}` : ""}${r.region ? ` ${r.region}` : ""})`;
+
+/**
+ * Route53 keeps one routing policy per name and type: every set left at a desired record's name
+ * and type after the request (another owner's included) must use the desired record's policy, and
+ * failover roles and latency regions may not repeat. Sets this request deletes do not count, so a
+ * name moves between simple and routed records, or between policies, in one request.
+ */
+function routingConflicts(zone: LiveZone, desired: readonly NormalizedRecord[], isDeleted: (name: string, type: string, setIdentifier?: string) => boolean): Conflict[] {
+    const out: Conflict[] = [];
+    for (const d of desired) {
+        for (const rrset of zone.get(d.name, d.type)) {
+            if (rrset.SetIdentifier === d.setIdentifier || isDeleted(d.name, d.type, rrset.SetIdentifier)) continue;
+            if (desired.some((o) => o.name === d.name && o.type === d.type && o.setIdentifier === rrset.SetIdentifier)) continue;
+            const live = fromRrset(rrset);
+            const clash =
+                policyOf(live) !== policyOf(d)
+                    ? "Route53 allows one routing policy per name and type"
+                    : d.failover !== undefined && live.failover === d.failover
+                      ? `both are failover ${d.failover}`
+                      : d.region !== undefined && live.region === d.region
+                        ? `both route region ${d.region}`
+                        : undefined;
+            if (clash) out.push({ name: d.name, type: d.type, reason: `${describeSet(d.name, d.type, d)} cannot be written beside ${describeSet(d.name, d.type, live)}: ${clash}` });
+        }
+    }
+    return out;
+}
 
 /**
  * ExternalDNS's planner creates a record at a name only when every A, AAAA and CNAME already there

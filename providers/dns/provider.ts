@@ -29,29 +29,23 @@ import { planChanges, registryOf } from "./plan";
 import type { StateDelta } from "./delta";
 import { stateDelta, withLiveNames } from "./delta";
 import { chooseReadStrategy } from "./readStrategy";
-import { isManagedType, recordKey, resolveSameZoneAliases } from "./records";
+import { isManagedType, keyFields, keyOf, resolveSameZoneAliases } from "./records";
 import type { Registry } from "./registry";
 import { INSTANCE_ID_LENGTH } from "./registry";
 import type { Key } from "./state";
 import { hasRecordList, markerCodec, previousRegistry, stateHeldKeys, stateInstance, stateRegistries } from "./state";
 import type { ChangeCounts, NormalizedInputs, NormalizedRecord, RecordSyncOutputs, Rrset } from "./types";
-import { routedRecordRefusals } from "./routing";
 import { checkInputs, containsUnknown } from "./validate";
 import { partialStateError } from "../shared/partialState";
 
 type Props = Record<string, unknown>;
-
-/** Why routed records are refused until ownership is kept per set identifier (see README). */
-const ROUTING_NOT_APPLIED =
-    "routing-policy record sets are validated but not applied yet: ownership is still kept per name and type, and a routed record beside another stack's would not be safe; use a simple record";
 
 /** Rounds of read → plan → apply when a request is refused because the zone changed under it. */
 const MAX_ROUNDS = 3;
 
 /** Checked inputs, or an error naming every problem (for create/update called without check). */
 function validInputs(raw: unknown): NormalizedInputs {
-    const { inputs, failures: checked } = checkInputs(raw);
-    const failures = [...checked, ...routedRecordRefusals((raw as Props | undefined)?.records, ROUTING_NOT_APPLIED)];
+    const { inputs, failures } = checkInputs(raw);
     if (failures.length > 0) {
         throw new Error(`Route53RecordSync: invalid inputs:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`);
     }
@@ -84,7 +78,7 @@ function fqdnsOf(records: readonly NormalizedRecord[]): string[] {
 
 function unionKeys(...lists: ReadonlyArray<readonly Key[]>): Key[] {
     const out = new Map<string, Key>();
-    for (const k of lists.flat()) out.set(recordKey(k.name, k.type), { name: k.name, type: k.type });
+    for (const k of lists.flat()) out.set(keyOf(k), keyFields(k));
     return [...out.values()];
 }
 
@@ -350,7 +344,7 @@ async function liveState(ctx: SyncContext, keys: readonly Key[]): Promise<{ reco
 export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvider {
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         const { inputs, failures } = checkInputs(news);
-        return { inputs, failures: [...failures, ...routedRecordRefusals(news.records, ROUTING_NOT_APPLIED)] };
+        return { inputs, failures };
     }
 
     /**

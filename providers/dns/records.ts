@@ -8,9 +8,26 @@ import type { NormalizedAlias, NormalizedRecord, RecordType, Rrset } from "./typ
 import { RECORD_TYPES } from "./types";
 import { canonicalLiveValue } from "./values";
 
-/** Identity of a record set: normalized name and type. */
-export function recordKey(name: string, type: string): string {
-    return `${name} ${type}`;
+/** Identity of a record set: normalized name, type and (routing policies) set identifier. */
+export function recordKey(name: string, type: string, setIdentifier?: string): string {
+    return setIdentifier === undefined ? `${name} ${type}` : `${name} ${type} ${setIdentifier}`;
+}
+
+/** A record set's identity as stored in state (`claims`) and passed between plan steps. */
+export interface RecordSetKey {
+    readonly name: string;
+    readonly type: string;
+    readonly setIdentifier?: string;
+}
+
+/** `recordKey` of anything carrying a name, type and optional set identifier. */
+export function keyOf(k: RecordSetKey): string {
+    return recordKey(k.name, k.type, k.setIdentifier);
+}
+
+/** Just the identity fields of a record or key (a set identifier only when there is one). */
+export function keyFields(k: RecordSetKey): RecordSetKey {
+    return k.setIdentifier === undefined ? { name: k.name, type: k.type } : { name: k.name, type: k.type, setIdentifier: k.setIdentifier };
 }
 
 /** A normalized record in its Route53 shape, ready for CREATE or UPSERT. */

@@ -10,7 +10,8 @@ import { UNKNOWN } from "../shared/check";
 export const ROUTING_FIELDS = ["setIdentifier", "weight", "failover", "region", "healthCheckId"] as const;
 /** The fields that choose the policy; a routed record sets exactly one. */
 const POLICY_FIELDS = ["weight", "failover", "region"] as const;
-export type RoutingPolicyKind = "simple" | "weighted" | "failover" | "latency";
+/** "other" = a set identifier with a policy this provider does not write (geolocation, multivalue…). */
+export type RoutingPolicyKind = "simple" | "weighted" | "failover" | "latency" | "other";
 
 export const MAX_WEIGHT = 255;
 /** Route53's SetIdentifier limit. */
@@ -28,7 +29,7 @@ export function policyOf(r: RoutingFields): RoutingPolicyKind {
     if (r.weight !== undefined) return "weighted";
     if (r.failover !== undefined) return "failover";
     if (r.region !== undefined) return "latency";
-    return "simple";
+    return r.setIdentifier === undefined ? "simple" : "other";
 }
 
 /**
@@ -167,11 +168,7 @@ export function routedMarker(marker: Rrset, owned: RoutingFields): Rrset {
     return { ...marker, ...routingRrsetFields(owned) };
 }
 
-/**
- * Failures for routed records where the sync cannot apply them yet (its ownership is per name and
- * type; per set identifier is the next step) or at all (Azure DNS, Cloud DNS). Reported by `check`
- * so nothing is ever half applied.
- */
+/** Failures for routed records where the backend has no routing policies (Azure DNS, Cloud DNS), reported by `check`. */
 export function routedRecordRefusals(rawRecords: unknown, why: string): Array<{ property: string; reason: string }> {
     if (!Array.isArray(rawRecords)) return [];
     const out: Array<{ property: string; reason: string }> = [];

@@ -5,14 +5,15 @@
  * meant before it existed. Pure.
  */
 import type { MarkerDecoder, Registries } from "./ownership";
-import { isManagedType, recordKey } from "./records";
+import type { RecordSetKey } from "./records";
+import { isManagedType, keyFields, keyOf } from "./records";
 import type { Registry } from "./registry";
 import { encryptedDecoder, encryptedEncoder, parseEncryptionKey } from "./markerCrypto";
 import type { MarkerEncoder } from "./plan";
 import { plainDecoder } from "./ownership";
 
 type Props = Record<string, unknown>;
-export type Key = { readonly name: string; readonly type: string };
+export type Key = RecordSetKey;
 
 function keysOf(value: unknown): Key[] {
     const list = Array.isArray(value) ? value : [];
@@ -32,7 +33,7 @@ export function hasRecordList(state: Props): boolean {
 /** Records and claimed markers of a state, de-duplicated: everything it may still hold. */
 export function stateHeldKeys(state: Props): Key[] {
     const out = new Map<string, Key>();
-    for (const k of [...keysOf(state.records), ...keysOf(state.claims)]) out.set(recordKey(k.name, k.type), { name: k.name, type: k.type });
+    for (const k of [...keysOf(state.records), ...keysOf(state.claims)]) out.set(keyOf(k), keyFields(k));
     return [...out.values()];
 }
 

@@ -214,7 +214,7 @@ describe("dns plan: examples", () => {
         ]);
         const p = plan(model, { desired: records([a("app"), a("w")]) });
         assert.match(p.conflicts[0].reason, /a-app\.example\.com\. holds a TXT record that is not an ExternalDNS marker/);
-        assert.match(p.conflicts[1].reason, /SetIdentifier blue/);
+        assert.match(p.conflicts[1].reason, /w\.example\.com\. A \(simple\) cannot be written beside w\.example\.com\. A setIdentifier blue \(other\): Route53 allows one routing policy per name and type/);
     });
 
     it("deletes with the set exactly as listed (escaped wildcard, alias without the emulator's TTL)", () => {
