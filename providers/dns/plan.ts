@@ -19,7 +19,7 @@
 import type { LiveZone, MarkerRecord, Ownership, Registries } from "./ownership";
 import { indexZone, isOurs, markerAt, markerHolder, ownershipOf, ourLegacyMarkers, ourTypedMarkers } from "./ownership";
 import { fromRrset, keyOf, recordKey, sameRecordData, toRrset } from "./records";
-import { policyOf, routedMarker } from "./routing";
+import { policyOf, routedMarker, routingOfRrset, routingRrsetFields } from "./routing";
 import type { RecordSetKey } from "./records";
 import type { MarkerLabels } from "./registry";
 import { INSTANCE_LABEL, markerLabels, markerName, OWNER_LABEL, renderMarker, RESOURCE_LABEL } from "./registry";
@@ -130,11 +130,18 @@ function describeOwnership(own: Ownership, owner: string): string {
  * without the TTL some emulators report for aliases (Route53 rejects a TTL on an alias).
  */
 export function asListed(rrset: Rrset): Rrset {
+    const routing = routingRrsetFields(routingOfListed(rrset));
     if (rrset.AliasTarget) {
         const { HostedZoneId, DNSName, EvaluateTargetHealth } = rrset.AliasTarget;
-        return { Name: rrset.Name, Type: rrset.Type, AliasTarget: { HostedZoneId, DNSName, EvaluateTargetHealth: EvaluateTargetHealth === true } };
+        return { Name: rrset.Name, Type: rrset.Type, AliasTarget: { HostedZoneId, DNSName, EvaluateTargetHealth: EvaluateTargetHealth === true }, ...routing };
     }
-    return { Name: rrset.Name, Type: rrset.Type, TTL: rrset.TTL, ResourceRecords: (rrset.ResourceRecords ?? []).map((r) => ({ Value: r.Value })) };
+    return { Name: rrset.Name, Type: rrset.Type, TTL: rrset.TTL, ResourceRecords: (rrset.ResourceRecords ?? []).map((r) => ({ Value: r.Value })), ...routing };
+}
+
+/** The routing fields exactly as listed (a DELETE repeats them; the health check id keeps its case). */
+function routingOfListed(rrset: Rrset): RoutingFields {
+    const r = routingOfRrset(rrset);
+    return rrset.HealthCheckId === undefined ? r : { ...r, healthCheckId: rrset.HealthCheckId };
 }
 
 /** The marker of `owned`: a routed record's marker carries its set identifier and policy (ExternalDNS). */
