@@ -8,6 +8,9 @@
  * default, a bad value here is an error naming the object: a plan that
  * silently differs from what the annotation says is worse than a refusal.
  */
+import { checkRouting } from "../../providers/dns/routing";
+import type { RoutingFields } from "../../providers/dns/types";
+
 
 /** The prefix this program documents and writes. */
 export const ANNOTATION_PREFIX = "external-dns.alpha.kubernetes.io/";
@@ -16,8 +19,8 @@ export const NEW_ANNOTATION_PREFIX = "external-dns.kubernetes.io/";
 
 export const HOSTNAME_ANNOTATION = `${ANNOTATION_PREFIX}hostname`;
 
-/** Routing-policy keys that Route53RecordSync cannot express yet (issue 13's second part). */
-const ROUTING_POLICY_KEYS = ["set-identifier", "aws-weight", "aws-failover", "aws-region", "aws-health-check-id", "aws-geolocation-continent-code", "aws-geolocation-country-code", "aws-geolocation-subdivision-code", "aws-geoproximity-region", "aws-multi-value-answer"];
+/** Routing-policy keys Route53RecordSync does not write (ExternalDNS's geolocation, geoproximity, multivalue). */
+const UNSUPPORTED_ROUTING_KEYS = ["aws-geolocation-continent-code", "aws-geolocation-country-code", "aws-geolocation-subdivision-code", "aws-geoproximity-region", "aws-multi-value-answer"];
 
 export const TTL_MIN = 1;
 export const TTL_MAX = 2147483647;
@@ -33,6 +36,8 @@ export interface SourceAnnotations {
     readonly alias: boolean;
     /** `aws-evaluate-target-health`; undefined when absent. */
     readonly evaluateTargetHealth?: boolean;
+    /** `set-identifier` with `aws-weight`, `aws-failover` or `aws-region` (and `aws-health-check-id`); empty for simple records. */
+    readonly routing: RoutingFields;
 }
 
 export type ParsedAnnotations = { readonly ok: true; readonly value?: SourceAnnotations } | { readonly ok: false; readonly problems: string[] };
@@ -113,14 +118,40 @@ export function parseSourceAnnotations(annotations: Readonly<Record<string, stri
         evaluateTargetHealth = evaluate === "true";
     }
 
-    for (const key of ROUTING_POLICY_KEYS) {
-        const value = read(all, key, problems);
-        if (value !== undefined) {
-            problems.push(
-                `${ANNOTATION_PREFIX}${key} (routing policies) is not supported yet: Route53RecordSync writes simple records only, so the record would lose its policy; remove the annotation`,
-            );
+    const routing = parseRouting(all, problems);
+    for (const key of UNSUPPORTED_ROUTING_KEYS) {
+        if (read(all, key, problems) !== undefined) {
+            problems.push(`${ANNOTATION_PREFIX}${key} is not supported: Route53RecordSync writes weighted (aws-weight), failover (aws-failover) and latency (aws-region) record sets only; remove the annotation`);
         }
     }
 
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { hostnames, ...(ttl === undefined ? {} : { ttl }), targets, alias, ...(evaluateTargetHealth === undefined ? {} : { evaluateTargetHealth }) } };
+    return problems.length > 0
+        ? { ok: false, problems }
+        : { ok: true, value: { hostnames, ...(ttl === undefined ? {} : { ttl }), targets, alias, ...(evaluateTargetHealth === undefined ? {} : { evaluateTargetHealth }), routing } };
+}
+
+/** Annotation → record field, for the routing policy (ExternalDNS's AWS provider-specific keys). */
+const ROUTING_ANNOTATIONS: ReadonlyArray<[string, keyof RoutingFields]> = [
+    ["set-identifier", "setIdentifier"],
+    ["aws-weight", "weight"],
+    ["aws-failover", "failover"],
+    ["aws-region", "region"],
+    ["aws-health-check-id", "healthCheckId"],
+];
+
+/** The routing annotations checked with Route53RecordSync's own rules (weight 0..255, one policy…). */
+function parseRouting(all: Readonly<Record<string, string>>, problems: string[]): RoutingFields {
+    const raw: Record<string, unknown> = {};
+    const keyOf = new Map<string, string>();
+    for (const [key, field] of ROUTING_ANNOTATIONS) {
+        const value = read(all, key, problems);
+        if (value === undefined) continue;
+        keyOf.set(field, key);
+        // ExternalDNS parses aws-weight as an integer; anything else is refused below by the range rule
+        raw[field] = field === "weight" ? (/^\d+$/.test(value.trim()) ? Number(value.trim()) : value) : value.trim();
+    }
+    return checkRouting(raw, (field, reason) => {
+        const key = keyOf.get(field) ?? "set-identifier";
+        problems.push(`${ANNOTATION_PREFIX}${key}: ${reason.replace(/\b(setIdentifier|weight|failover|region|healthCheckId)\b/g, (f) => `${ANNOTATION_PREFIX}${ROUTING_ANNOTATIONS.find(([, x]) => x === f)?.[0] ?? f}`)}`);
+    });
 }

@@ -13,7 +13,7 @@
  * why kube-ops-view's LoadBalancer Service is a resource of its own.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { HOSTNAME_ANNOTATION, NEW_ANNOTATION_PREFIX } from "./annotations";
+import { HOSTNAME_ANNOTATION, NEW_ANNOTATION_PREFIX, parseSourceAnnotations } from "./annotations";
 import { SourceKind, SourceObject, SourceRecord, sourceHostnames, sourceLabel, sourceRecords } from "./endpoints";
 
 /** The resource types that are sources, and the kind their markers name. */
@@ -139,16 +139,24 @@ function withStatus(o: SourceObject, c: Collected): pulumi.Output<SourceObject> 
 
 /** One hostname asked for by two objects: which would win is undefined, so neither does. */
 function claimedTwice(objs: readonly SourceObject[], names: readonly string[][]): string[] {
-    const owner = new Map<string, string>();
+    const claims = new Map<string, Array<{ label: string; setIdentifier?: string }>>();
     const problems: string[] = [];
     objs.forEach((o, i) => {
+        // objects with different set identifiers share a name: one routed record set each (ExternalDNS #2245)
+        const parsed = parseSourceAnnotations(o.annotations);
+        const setIdentifier = parsed.ok ? parsed.value?.routing.setIdentifier : undefined;
         for (const name of names[i]) {
-            const other = owner.get(name);
-            if (other !== undefined) {
-                problems.push(`${sourceLabel(o)}: ${HOSTNAME_ANNOTATION} "${name.replace(/\.$/, "")}" is already claimed by ${other}; a name has one source`);
-            } else {
-                owner.set(name, sourceLabel(o));
+            const earlier = claims.get(name) ?? [];
+            const clash = earlier.find((c) => c.setIdentifier === setIdentifier || c.setIdentifier === undefined || setIdentifier === undefined);
+            const host = `${HOSTNAME_ANNOTATION} "${name.replace(/\.$/, "")}"`;
+            if (clash && clash.setIdentifier === setIdentifier && setIdentifier !== undefined) {
+                problems.push(`${sourceLabel(o)}: ${host} is already claimed by ${clash.label} with the same set-identifier "${setIdentifier}"; give each source its own`);
+            } else if (clash && clash.setIdentifier === undefined && setIdentifier === undefined) {
+                problems.push(`${sourceLabel(o)}: ${host} is already claimed by ${clash.label}; a name has one source (or give each source its own set-identifier)`);
+            } else if (clash) {
+                problems.push(`${sourceLabel(o)}: ${host} is already claimed by ${clash.label}; a name is either one simple record or routed records (set-identifier) from every source`);
             }
+            claims.set(name, [...earlier, { label: sourceLabel(o), ...(setIdentifier === undefined ? {} : { setIdentifier }) }]);
         }
     });
     return problems;

@@ -44,6 +44,11 @@ export interface SourceRecord {
     readonly values?: string[];
     readonly alias?: { readonly dnsName: string; readonly evaluateTargetHealth: boolean };
     readonly resource: string;
+    readonly setIdentifier?: string;
+    readonly weight?: number;
+    readonly failover?: "PRIMARY" | "SECONDARY";
+    readonly region?: string;
+    readonly healthCheckId?: string;
 }
 
 export interface SourceResult {
@@ -127,5 +132,5 @@ export function sourceRecords(o: SourceObject, domain: string): SourceResult {
             ...(v6.length > 0 ? [{ name, type: "AAAA" as const, ...ttl, values: v6, resource }] : []),
         ];
     });
-    return { records, problems: [] };
+    return { records: records.map((r) => ({ ...r, ...a.routing })), problems: [] };
 }

@@ -53,9 +53,25 @@ describe("ExternalDNS annotations (as source/annotations parses them)", () => {
         assert.match(problems({ [H]: "a.example.com", "external-dns.kubernetes.io/hostname": "b.example.com" }), /disagree; keep one/);
     });
 
-    it("refuses routing-policy annotations instead of dropping the policy silently", () => {
-        assert.match(problems({ [H]: "a.example.com", "external-dns.alpha.kubernetes.io/set-identifier": "blue" }), /set-identifier \(routing policies\) is not supported yet/);
-        assert.match(problems({ [H]: "a.example.com", "external-dns.alpha.kubernetes.io/aws-weight": "10" }), /aws-weight \(routing policies\) is not supported yet/);
+    it("reads set-identifier with aws-weight, aws-failover or aws-region (and aws-health-check-id) as ExternalDNS's AWS provider does", () => {
+        const P = "external-dns.alpha.kubernetes.io/";
+        assert.deepStrictEqual(parsed({ [H]: "a.example.com", [`${P}set-identifier`]: "blue", [`${P}aws-weight`]: "10" })!.routing, { setIdentifier: "blue", weight: 10 });
+        assert.deepStrictEqual(parsed({ [H]: "a.example.com", "external-dns.kubernetes.io/set-identifier": "p", [`${P}aws-failover`]: "PRIMARY", [`${P}aws-health-check-id`]: "abcdef01-2345-6789-abcd-ef0123456789" })!.routing, {
+            setIdentifier: "p",
+            failover: "PRIMARY",
+            healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789",
+        });
+        assert.deepStrictEqual(parsed({ [H]: "a.example.com", [`${P}set-identifier`]: "use1", [`${P}aws-region`]: "us-east-1" })!.routing, { setIdentifier: "use1", region: "us-east-1" });
+        assert.deepStrictEqual(parsed({ [H]: "a.example.com" })!.routing, {});
+    });
+
+    it("refuses routing annotations that break Route53's rules, or policies the provider does not write", () => {
+        const P = "external-dns.alpha.kubernetes.io/";
+        assert.match(problems({ [H]: "a.example.com", [`${P}set-identifier`]: "blue" }), /set-identifier: .*needs exactly one of .*aws-weight, .*aws-failover or .*aws-region \(got none\)/);
+        assert.match(problems({ [H]: "a.example.com", [`${P}aws-weight`]: "10" }), /aws-weight: .*aws-weight needs a .*set-identifier/);
+        assert.match(problems({ [H]: "a.example.com", [`${P}set-identifier`]: "b", [`${P}aws-weight`]: "300" }), /aws-weight: .*from 0 to 255, got 300/);
+        assert.match(problems({ [H]: "a.example.com", [`${P}set-identifier`]: "b", [`${P}aws-weight`]: "ten" }), /aws-weight: .*got "ten"/);
+        assert.match(problems({ [H]: "a.example.com", [`${P}set-identifier`]: "b", [`${P}aws-geolocation-country-code`]: "DE" }), /aws-geolocation-country-code is not supported/);
     });
 
     it("refuses an empty hostname list", () => {

@@ -22,6 +22,8 @@ interface SyncRecord {
     values?: string[];
     alias?: { dnsName: string; hostedZoneId?: string; evaluateTargetHealth?: boolean };
     resource?: string;
+    setIdentifier?: string;
+    weight?: number;
 }
 
 const strip = (s: string) => s.replace(/\.$/, "");
@@ -125,8 +127,34 @@ describe("DNS records from annotated objects (index.ts under mocks)", function (
         await assert.rejects(runDev(echo("www.example.com", "www.example.com")), /ingress\/demo\/echo-web: .*"www\.example\.com" is already claimed by service\/demo\/echo/);
     });
 
-    it("refuses a routing-policy annotation naming the object, until Route53RecordSync has routing policies", async () => {
-        await assert.rejects(runDev(echo("echo.example.com", "www.example.com", { "external-dns.alpha.kubernetes.io/set-identifier": "blue" })), /service\/demo\/echo: .*set-identifier \(routing policies\) is not supported yet/);
+    it("one hostname on two Services with their own set-identifier and aws-weight gives two weighted records (ExternalDNS #2245)", async () => {
+        const P = "external-dns.alpha.kubernetes.io/";
+        const svc = (name: string, setIdentifier: string, weight: string, kubernetes: Parameters<UserResources>[0]["kubernetes"]) =>
+            new k8s.core.v1.Service(
+                name,
+                {
+                    metadata: { name, namespace: "demo", annotations: { [H]: "shared.example.com", [`${P}set-identifier`]: setIdentifier, [`${P}aws-weight`]: weight } },
+                    spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ port: 80 }] },
+                },
+                { provider: kubernetes },
+            );
+        const run = await runDev(({ kubernetes }) => {
+            svc("echo-a", "a", "30", kubernetes);
+            svc("echo-b", "b", "70", kubernetes);
+        });
+        const shared = syncRecords(run).filter((r) => r.name === "shared.example.com.");
+        assert.deepStrictEqual(
+            shared.map((r) => [r.resource, r.setIdentifier, r.weight, r.type, r.alias !== undefined]).sort(),
+            [
+                ["service/demo/echo-a", "a", 30, "A", true],
+                ["service/demo/echo-b", "b", 70, "A", true],
+            ],
+        );
+    });
+
+    it("refuses one hostname on a weighted and a simple source, naming both", async () => {
+        const weighted = { "external-dns.alpha.kubernetes.io/set-identifier": "x", "external-dns.alpha.kubernetes.io/aws-weight": "1" };
+        await assert.rejects(runDev(echo("www.example.com", "www.example.com", weighted)), /ingress\/demo\/echo-web: .*"www\.example\.com" is already claimed by service\/demo\/echo; a name is either one simple record or routed records/);
     });
 
     describe("kube-ops-view", () => {
