@@ -17,6 +17,7 @@ import { appRoute, Ingress, kubeOpsViewRoutes } from "./components/ingress";
 import { Mesh } from "./components/mesh";
 import { Workloads } from "./components/workloads";
 import { DnsSources } from "./components/dnsSources/collector";
+import { withStackWeight } from "./components/dnsSources/stackWeight";
 import { staticRecordInputs } from "./config/dnsRecords";
 import { declareUserResources, UserResources } from "./userResources";
 
@@ -68,12 +69,13 @@ export = async (userResources: UserResources = declareUserResources) => {
         txtSuffix: config.dns.txtSuffix,
         markerCompat: config.dns.markerCompat,
         txtEncryptionKey: config.dns.txtEncryptionKey,
+        maxWeightStep: config.dns.maxWeightStep,
         provider: config.dns.provider,
         azure: config.dns.azure,
         google: config.dns.google,
         records: [],
         passThrough: {
-            records: dnsSources.records.apply((sourced) => [...staticRecords, ...sourced]),
+            records: dnsSources.records.apply((sourced) => [...staticRecords, ...withStackWeight(sourced, config.dns)]),
             names: dnsSources.hostnames.apply((names) => [...staticRecords.map((r) => r.name), ...names]),
         },
     });

@@ -37,6 +37,8 @@ export interface DnsArgs {
     readonly markerCompat?: pulumi.Input<MarkerCompat>;
     /** ExternalDNS's --txt-encrypt-aes-key (secret): markers are written encrypted when set. */
     readonly txtEncryptionKey?: pulumi.Input<string>;
+    /** Route53 only: largest change of a weighted record's weight per update (the cluster canary's step limit). */
+    readonly maxWeightStep?: pulumi.Input<number>;
     /** One alias A record per request in Route53 (evaluateTargetHealth on); one CNAME per request in Azure DNS and Cloud DNS. */
     readonly records: DnsRecordRequest[];
     /**
@@ -96,7 +98,7 @@ export class Dns extends pulumi.ComponentResource {
         if (provider === "route53") {
             const lookedUp = args.zoneId === undefined;
             const zoneId = lookedUp ? aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, { parent: this }).zoneId : pulumi.output(args.zoneId as pulumi.Input<string>);
-            this.recordSync = new Route53RecordSync(`${name}-records`, { ...registry, zoneId, records }, { parent: this });
+            this.recordSync = new Route53RecordSync(`${name}-records`, { ...registry, zoneId, records, ...(args.maxWeightStep === undefined ? {} : { maxWeightStep: args.maxWeightStep }) }, { parent: this });
             this.zoneId = zoneId;
             const typed = pulumi
                 .all([args.domain, names, pulumi.output(args.passThrough?.records ?? [])])

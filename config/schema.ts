@@ -19,6 +19,7 @@ import * as traffic from "../providers/shared/rules/traffic";
 import { AZURE_CLIENT_SECRET, GOOGLE_SERVICE_ACCOUNT_KEY, AZURE_GUID, AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, DNS_PROVIDERS, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT } from "../providers/shared/rules/dnsBackends";
 import * as fromCheck from "./providerRules";
 import { MARKER_COMPATS, POLICIES } from "../providers/dns/types";
+import { MAX_SET_IDENTIFIER_LENGTH, MAX_WEIGHT } from "../providers/dns/routing";
 import { STATIC_RECORDS, StaticRecord, staticRecordsProblem } from "./dnsRecords";
 import {
     ACM_CERTIFICATE_ARN,
@@ -112,6 +113,11 @@ function subnetsProblem(vpcCidr: string, zones: number): string | undefined {
     return overlap ? `gives overlapping subnets (${overlap.text})` : undefined;
 }
 
+const SET_IDENTIFIER: Rule = {
+    rule: `must be a Route53 set identifier of 1 to ${MAX_SET_IDENTIFIER_LENGTH} characters`,
+    test: (v) => typeof v === "string" && v.length >= 1 && v.length <= MAX_SET_IDENTIFIER_LENGTH,
+};
+
 const dns = group(
     {
         ownerId: text({ description: "TXT registry owner (one per stack and cluster)", rule: OWNER_ID, default: derived("<project>-<stack>", (env) => `${env.project}-${env.stack}`) }),
@@ -129,6 +135,9 @@ const dns = group(
             (k) => (k === undefined || k === "" ? undefined : pulumi.secret(k)),
         ),
         records: list<StaticRecord>({ description: "static records (A, AAAA, CNAME, TXT), owned like the rest, e.g. a domain-verification TXT", rule: STATIC_RECORDS }),
+        setIdentifier: optionalText({ description: "cluster canary: this stack's hostnames become weighted alias records with this set identifier (e.g. blue)", rule: SET_IDENTIFIER }),
+        weight: integer({ description: "cluster canary: weight of this stack's records (0..255; with dns.setIdentifier)", rule: integerRule(0, MAX_WEIGHT), default: 100 }),
+        maxWeightStep: integer({ description: "cluster canary: largest dns.weight change per update", rule: integerRule(1, MAX_WEIGHT), default: MAX_WEIGHT }),
         provider: choice(DNS_PROVIDERS, { description: "route53 | azure | google: where the zone lives", rule: oneOfRule(DNS_PROVIDERS), default: "route53" }),
         azure: optionalGroup(
             {
@@ -167,6 +176,12 @@ const dns = group(
     {
         description: "DNS record sync (ExternalDNS-compatible TXT registry) in Route53, Azure DNS or Google Cloud DNS",
         checks: [
+            {
+                key: "setIdentifier",
+                rule: "dns.setIdentifier (weighted records) only with route53",
+                uses: ["setIdentifier", "provider"],
+                test: (d) => (d.setIdentifier !== undefined && d.provider !== "route53" ? `is "${d.setIdentifier}" with provider ${d.provider}; weighted records exist only in Route53 (remove dns.setIdentifier)` : undefined),
+            },
             {
                 key: "provider",
                 rule: "dns.azure is set for azure, dns.google for google; zoneId only for route53",

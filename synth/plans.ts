@@ -13,7 +13,7 @@ import { backendZoneKey } from "../providers/dns/backendSync";
 import { packBatches } from "../providers/dns/batches";
 import { GOOGLE_DNS_LIMITS } from "../providers/dns/google/limits";
 import { planForEmptyZone } from "../providers/dns/plan";
-import { NormalizedInputs } from "../providers/dns/types";
+import { NormalizedInputs, RoutingFields } from "../providers/dns/types";
 import { renderVirtualService } from "../providers/traffic/render";
 import { TrafficSplitInputs } from "../providers/traffic/types";
 
@@ -59,13 +59,20 @@ function recordSyncPlan(inputs: NormalizedInputs): DynamicPlan {
 function recordSources(inputs: NormalizedInputs): Record<string, string[]> {
     const sources: Record<string, string[]> = {};
     for (const r of inputs.records) {
-        (sources[r.resource ?? "(unlabelled)"] ??= []).push(`${r.type} ${r.name.replace(/\.$/, "")}`);
+        (sources[r.resource ?? "(unlabelled)"] ??= []).push(`${r.type} ${r.name.replace(/\.$/, "")}${routingLabel(r)}`);
     }
     return sources;
 }
 
+/** " [blue weight 20]", " [p failover PRIMARY]", " [use1 latency us-east-1]" or nothing for a simple record. */
+function routingLabel(r: RoutingFields): string {
+    if (r.setIdentifier === undefined) return "";
+    const policy = r.weight !== undefined ? `weight ${r.weight}` : r.failover !== undefined ? `failover ${r.failover}` : `latency ${r.region}`;
+    return ` [${r.setIdentifier} ${policy}]`;
+}
+
 function recordsLabel(inputs: NormalizedInputs, where = ""): string {
-    const names = inputs.records.map((r) => `${r.type} ${r.name.replace(/\.$/, "")}${r.resource ? ` ← ${r.resource}` : ""}`);
+    const names = inputs.records.map((r) => `${r.type} ${r.name.replace(/\.$/, "")}${routingLabel(r)}${r.resource ? ` ← ${r.resource}` : ""}`);
     return `${inputs.records.length} record${inputs.records.length === 1 ? "" : "s"} in ${inputs.zoneName.replace(/\.$/, "")}${where}: ${names.join(", ")}`;
 }
 

@@ -35,6 +35,7 @@ import { INSTANCE_ID_LENGTH } from "./registry";
 import type { Key } from "./state";
 import { hasRecordList, markerCodec, previousRegistry, stateHeldKeys, stateInstance, stateRegistries } from "./state";
 import type { ChangeCounts, NormalizedInputs, NormalizedRecord, RecordSyncOutputs, Rrset } from "./types";
+import { weightStepFailures } from "./routing";
 import { checkInputs, containsUnknown } from "./validate";
 import { partialStateError } from "../shared/partialState";
 
@@ -342,9 +343,10 @@ async function liveState(ctx: SyncContext, keys: readonly Key[]): Promise<{ reco
 
 /** Implements Route53RecordSync; constructible without arguments (it carries no state). */
 export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvider {
-    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         const { inputs, failures } = checkInputs(news);
-        return { inputs, failures };
+        if (failures.length > 0) return { inputs, failures };
+        return { inputs, failures: weightStepFailures(olds, inputs.records, inputs.maxWeightStep) };
     }
 
     /**

@@ -25,6 +25,12 @@ export interface Route53RecordArgs {
     readonly alias?: pulumi.Input<Route53AliasArgs>;
     /** Written into the TXT marker, e.g. "ingress/default/app". */
     readonly resource?: pulumi.Input<string>;
+    /** Routing policy: the set's identifier, with exactly one of weight (0..255), failover or (latency) region. */
+    readonly setIdentifier?: pulumi.Input<string>;
+    readonly weight?: pulumi.Input<number>;
+    readonly failover?: pulumi.Input<"PRIMARY" | "SECONDARY">;
+    readonly region?: pulumi.Input<string>;
+    readonly healthCheckId?: pulumi.Input<string>;
 }
 
 export interface Route53RecordSyncArgs {
@@ -49,6 +55,8 @@ export interface Route53RecordSyncArgs {
     readonly markerCompat?: pulumi.Input<MarkerCompat>;
     /** ExternalDNS's --txt-encrypt-aes-key (32 bytes, plain or base64): markers are written encrypted. Kept secret in state. */
     readonly txtEncryptionKey?: pulumi.Input<string>;
+    /** Largest weight change of a weighted set per update, against the last applied inputs (the cluster canary's step limit). */
+    readonly maxWeightStep?: pulumi.Input<number>;
 }
 
 export class Route53RecordSync extends pulumi.dynamic.Resource {

@@ -181,3 +181,35 @@ export function routedRecordRefusals(rawRecords: unknown, why: string): Array<{ 
     });
     return out;
 }
+
+export const isWeightStep = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= MAX_WEIGHT;
+
+/**
+ * The cluster canary's step limit: a weighted set's weight moves at most `maxStep` from the
+ * weight in the previous inputs (what the last update applied; `check` gets them as `olds`). New
+ * sets and sets whose previous inputs are unknown are not limited. Failures name the record, both
+ * weights and the next allowed weight.
+ */
+export function weightStepFailures(olds: unknown, records: unknown, maxStep: unknown): Array<{ property: string; reason: string }> {
+    if (!isWeightStep(maxStep) || !Array.isArray(records)) return [];
+    const oldRecords = typeof olds === "object" && olds !== null && Array.isArray((olds as { records?: unknown }).records) ? ((olds as { records: unknown[] }).records as RoutedRecordLike[]) : [];
+    const out: Array<{ property: string; reason: string }> = [];
+    (records as RoutedRecordLike[]).forEach((r, i) => {
+        if (typeof r?.weight !== "number" || r.setIdentifier === undefined) return;
+        const old = oldRecords.find((o) => o && o.name === r.name && o.type === r.type && o.setIdentifier === r.setIdentifier);
+        if (typeof old?.weight !== "number" || Math.abs(r.weight - old.weight) <= maxStep) return;
+        const next = old.weight + Math.sign(r.weight - old.weight) * maxStep;
+        out.push({
+            property: `records[${i}].weight`,
+            reason: `records[${i}] (${r.name} ${r.type} ${r.setIdentifier}): moving the weight from ${old.weight} to ${r.weight} is a step of ${Math.abs(r.weight - old.weight)}, more than maxWeightStep ${maxStep}; set ${next} now and move on in later updates [rule: weight-step]`,
+        });
+    });
+    return out;
+}
+
+interface RoutedRecordLike {
+    readonly name?: string;
+    readonly type?: string;
+    readonly setIdentifier?: string;
+    readonly weight?: unknown;
+}

@@ -82,6 +82,8 @@ export interface RecordSyncInputs {
     readonly markerCompat?: MarkerCompat;
     /** ExternalDNS's --txt-encrypt-aes-key (32 bytes, plain or base64); set = markers encrypted. Secret. */
     readonly txtEncryptionKey?: string;
+    /** Largest change of a weighted set's weight per update (1..255); unset = any. */
+    readonly maxWeightStep?: number;
 }
 
 /** A normalized alias target: lower-case FQDN with trailing dot, zone id always known. */
@@ -121,6 +123,7 @@ export interface NormalizedInputs {
     readonly txtWildcardReplacement: string;
     readonly markerCompat: MarkerCompat;
     readonly txtEncryptionKey?: string;
+    readonly maxWeightStep?: number;
 }
 
 /** Route53 call counts of one provider operation. */

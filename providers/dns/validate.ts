@@ -7,7 +7,7 @@ import { groupCost, ROUTE53_LIMITS, fits } from "./batches";
 import { MAX_LABEL_LENGTH, MAX_NAME_LENGTH, isInZone, normalizeDomain, normalizeRecordName, withoutDot } from "./names";
 import { recordKey, toRrset } from "./records";
 import type { RoutedMember } from "./routing";
-import { checkRoutedGroup, checkRouting, ROUTING_FIELDS } from "./routing";
+import { checkRoutedGroup, checkRouting, isWeightStep, MAX_WEIGHT, ROUTING_FIELDS } from "./routing";
 import { encryptText, NONCE_SIZE, parseEncryptionKey } from "./markerCrypto";
 import type { MarkerNaming } from "./registry";
 import { endpointKeyName, INSTANCE_ID_LENGTH, markerLabels, markerName, renderMarker, serializeLabels, toEndpointName } from "./registry";
@@ -24,7 +24,7 @@ export type { CheckFailure, CheckOutcome };
 
 export const MAX_TTL = 2147483647;
 
-const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records", "txtSuffix", "txtWildcardReplacement", "markerCompat", "txtEncryptionKey"];
+const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records", "txtSuffix", "txtWildcardReplacement", "markerCompat", "txtEncryptionKey", "maxWeightStep"];
 const RECORD_FIELDS = ["name", "type", "ttl", "values", "alias", "resource", ...ROUTING_FIELDS];
 const ALIAS_FIELDS = ["dnsName", "hostedZoneId", "evaluateTargetHealth"];
 const WILDCARD_REPLACEMENT = /^[a-z0-9_-]{1,63}$/;
@@ -440,6 +440,10 @@ export function checkInputs(news: unknown): CheckOutcome {
         }
     }
 
+    if (present(news.maxWeightStep) && news.maxWeightStep !== UNKNOWN && !isWeightStep(news.maxWeightStep)) {
+        failures.add("maxWeightStep", "maxWeightStep", `maxWeightStep must be an integer from 1 to ${MAX_WEIGHT}, got ${JSON.stringify(news.maxWeightStep)}`, "max-weight-step");
+    }
+
     let records: NormalizedRecord[] | undefined;
     if (news.records === UNKNOWN || zoneName === UNKNOWN) {
         records = news.records as NormalizedRecord[];
@@ -476,6 +480,7 @@ export function checkInputs(news: unknown): CheckOutcome {
         markerCompat: news.markerCompat === UNKNOWN ? (UNKNOWN as MarkerCompat) : markerCompat,
         ...(present(news.txtEncryptionKey) && news.txtEncryptionKey !== "" ? { txtEncryptionKey: news.txtEncryptionKey as string } : news.txtEncryptionKey === UNKNOWN ? { txtEncryptionKey: UNKNOWN } : {}),
         records: records as NormalizedRecord[],
+        ...(present(news.maxWeightStep) ? { maxWeightStep: news.maxWeightStep as number } : {}),
     };
     return { inputs: inputs as unknown as Record<string, unknown>, failures: [] };
 }

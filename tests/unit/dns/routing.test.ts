@@ -144,3 +144,29 @@ describe("dns routing policies: Route53 mapping and ExternalDNS markers", () => 
         assert.deepStrictEqual(routedMarker(marker, {}), marker);
     });
 });
+
+describe("dns routing policies: the cluster canary's step limit (check against the previous inputs)", () => {
+    const provider = new Route53RecordSyncProvider();
+    const stackInputs = (weight: number, maxWeightStep?: number) => ({ ...inputs([weighted("blue", weight)]), ...(maxWeightStep === undefined ? {} : { maxWeightStep }) });
+
+    it("refuses a weight change larger than maxWeightStep from the last applied inputs, naming the next allowed weight", async () => {
+        const olds = (await provider.check({}, stackInputs(100, 25))).inputs;
+        const ok = await provider.check(olds, stackInputs(75, 25));
+        assert.deepStrictEqual(ok.failures, []);
+        const bad = await provider.check(olds, stackInputs(50, 25));
+        assert.strictEqual(bad.failures?.length, 1);
+        assert.strictEqual(bad.failures?.[0].property, "records[0].weight");
+        assert.match(bad.failures?.[0].reason ?? "", /records\[0\] \(app\.example\.com\. A blue\): moving the weight from 100 to 50 is a step of 50, more than maxWeightStep 25; set 75 now .*\[rule: weight-step\]/);
+        // up the other way, and a new set (no previous weight) is not limited
+        assert.match((await provider.check((await provider.check({}, stackInputs(0, 10))).inputs, stackInputs(30, 10))).failures?.[0].reason ?? "", /set 10 now/);
+        assert.deepStrictEqual((await provider.check({}, stackInputs(255, 1))).failures, []);
+        // no limit without maxWeightStep
+        assert.deepStrictEqual((await provider.check(olds, stackInputs(0))).failures, []);
+    });
+
+    it("validates maxWeightStep", () => {
+        for (const bad of [0, 256, 1.5, "10"]) {
+            assert.ok(checkInputs(stackInputs(1, bad as number)).failures.some((f) => f.property === "maxWeightStep" && /1 to 255/.test(f.reason)), String(bad));
+        }
+    });
+});

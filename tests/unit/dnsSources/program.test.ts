@@ -157,6 +157,19 @@ describe("DNS records from annotated objects (index.ts under mocks)", function (
         await assert.rejects(runDev(echo("www.example.com", "www.example.com", weighted)), /ingress\/demo\/echo-web: .*"www\.example\.com" is already claimed by service\/demo\/echo; a name is either one simple record or routed records/);
     });
 
+    it("dns.setIdentifier and dns.weight make the stack's hostnames weighted alias records (cluster canary); maxWeightStep reaches the sync", async () => {
+        const run = await runDev(undefined, (c) => ({ ...c, dns: { ...c.dns, setIdentifier: "green", weight: 10, maxWeightStep: 20 } }));
+        const records = syncRecords(run);
+        assert.deepStrictEqual(
+            records.map((r) => [strip(r.name), r.type, r.setIdentifier, r.weight, r.alias !== undefined]),
+            [
+                ["app.example.com", "A", "green", 10, true],
+                ["kubeopsview.example.com", "A", "green", 10, true],
+            ],
+        );
+        assert.strictEqual(run.one("pulumi-nodejs:dynamic/eks-ingress-mesh:Route53RecordSync", "dns-records").inputs.maxWeightStep, 20);
+    });
+
     describe("kube-ops-view", () => {
         it("expose: ingress (default): a rule on the shared ALB and an alias to it", async () => {
             const run = await runDev();
