@@ -38,7 +38,7 @@ import {
     TIME_ZONE,
     VPC_CIDR,
 } from "./formats";
-import { choice, decimal, derived, flag, group, integer, mapped, optionalGroup, optionalText, text } from "./nodes";
+import { choice, decimal, derived, flag, group, integer, mapped, optionalDecimal, optionalGroup, optionalText, text } from "./nodes";
 
 /** A hostname inside the domain: `<label>.<domain>` by default. */
 function hostnameIn(label: string, description: string) {
@@ -212,6 +212,7 @@ const canary = group(
                 bakeSeconds: integer({ description: "how long a raised weight must stay healthy", rule: fromCheck.BAKE_SECONDS, default: 300 }),
                 intervalSeconds: integer({ description: "seconds between measurements", rule: fromCheck.INTERVAL_SECONDS, default: 30 }),
                 minRequests: integer({ description: "fewest canary requests a measurement window needs to be judged (0 judges every window)", rule: fromCheck.MIN_REQUESTS, default: 20 }),
+                maxLatencyMs: optionalDecimal({ description: "largest tolerated canary p99 latency in ms per window (Istio's request duration histogram); unset = latency not judged", rule: fromCheck.MAX_LATENCY_MS }),
             },
             {
                 description: "metric gate after a raise, with automatic rollback (needs mesh.prometheus.enabled)",
