@@ -5,6 +5,7 @@
  *   cluster    EKS + VPC + node group + VPC CNI + OIDC, or an existing cluster
  *   mesh       Istio, mTLS, resilience policies
  *   workloads  the demo app (stable + canary) and kube-ops-view
+ *   monitoring Kiali and Grafana on the mesh's Prometheus (optional; hostnames become routes, so urls and DNS records)
  *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode (the app's waits for the gateway)
  *   canary     the TrafficSplit, once the app and its Ingress exist (its gate needs their traffic)
  *   dns        Route53RecordSync: alias records for every Ingress host
@@ -14,6 +15,7 @@ import { Cluster } from "./components/cluster";
 import { Dns } from "./components/dns";
 import { appRoute, Ingress, kubeOpsViewRoutes } from "./components/ingress";
 import { Mesh } from "./components/mesh";
+import { Monitoring } from "./components/monitoring";
 import { Workloads } from "./components/workloads";
 
 export = async () => {
@@ -34,6 +36,12 @@ export = async () => {
         onCluster,
     );
 
+    const monitoring = new Monitoring(
+        "monitoring",
+        { monitoring: config.monitoring, prometheus: mesh.prometheus, ingress: config.ingress, dependsOn: mesh.addonNeeds },
+        onCluster,
+    );
+
     const ingress = new Ingress(
         "ingress",
         {
@@ -43,7 +51,7 @@ export = async () => {
             oidcProviderArn: config.cluster.kubeconfig ? undefined : cluster.oidcProviderArn,
             oidcProviderUrl: config.cluster.kubeconfig ? undefined : cluster.oidcProviderUrl,
             ingress: config.ingress,
-            routes: [appRoute(config.app, mesh.gateway), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService)],
+            routes: [appRoute(config.app, mesh.gateway), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService), ...monitoring.routes],
         },
         onCluster,
     );
@@ -72,5 +80,7 @@ export = async () => {
         dnsSyncPolicy: dns.syncPolicyJson,
         canaryWeight: canary.canaryWeight,
         stableWeight: canary.stableWeight,
+        grafanaAdminSecretName: monitoring.grafanaAdminSecretName,
+        kialiLoginServiceAccount: monitoring.kialiLoginServiceAccount,
     };
 };

@@ -13,6 +13,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { subnetLayout } from "../components/subnets";
+import { PROMETHEUS_SERVICE } from "../components/mesh/istio";
+import { MIN_ADMIN_PASSWORD_LENGTH, monitoringProblems } from "../components/monitoring/settings";
 import { integerRule, oneOfRule, Rule } from "../providers/shared/rules/rule";
 import { MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
 import * as traffic from "../providers/shared/rules/traffic";
@@ -38,12 +40,18 @@ import {
     TIME_ZONE,
     VPC_CIDR,
 } from "./formats";
-import { choice, decimal, derived, flag, group, integer, mapped, optionalDecimal, optionalGroup, optionalText, text } from "./nodes";
+import { Check, choice, Node, decimal, derived, flag, group, integer, mapped, optionalDecimal, optionalGroup, optionalText, text } from "./nodes";
 
 /** A hostname inside the domain: `<label>.<domain>` by default. */
 function hostnameIn(label: string, description: string) {
     return text({ description, rule: HOSTNAME, default: derived(`${label}.<domain>`, (_env, _siblings, root) => `${label}.${root.domain}`) });
 }
+
+/** Grafana accepts any admin password; this program wants a real one. The value is never shown. */
+const ADMIN_PASSWORD: Rule = {
+    rule: `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`,
+    test: (v) => typeof v === "string" && v.length >= MIN_ADMIN_PASSWORD_LENGTH,
+};
 
 /** An integer count in [min, max]. */
 const count = (min: number, max: number, fallback: number, description: string) => integer({ rule: integerRule(min, max), default: fallback, description });
@@ -290,6 +298,65 @@ const kubeOpsView = group(
     { description: "kube-ops-view dashboard" },
 );
 
+const monitoringTool = <E extends Record<string, Node<unknown>> = Record<never, never>>(title: string, extra: E = {} as E) =>
+    group(
+        {
+            enabled: flag({ description: `install ${title} in istio-system (needs mesh.prometheus.enabled)`, default: false }),
+            hostname: optionalText({ description: `hostname of ${title} on the shared ALB (HTTPS or an internal ALB only); unset = internal only (kubectl port-forward)`, rule: HOSTNAME }),
+            ...extra,
+        },
+        { description: `${title} (monitoring)` },
+    );
+
+const monitoring = group(
+    {
+        kiali: monitoringTool("Kiali"),
+        grafana: monitoringTool("Grafana", {
+            adminPassword: mapped(
+                optionalText({ description: "Grafana admin password (secret); unset = the chart generates one (Secret istio-system/grafana)", rule: ADMIN_PASSWORD, secret: true }),
+                (p) => (p === undefined ? undefined : pulumi.secret(p)),
+            ),
+        }),
+    },
+    {
+        description: "Kiali and Grafana on the mesh's Prometheus",
+        checks: [
+            {
+                key: "grafana.adminPassword",
+                rule: "stored encrypted (pulumi config set --secret --path monitoring.grafana.adminPassword …)",
+                uses: ["grafana.adminPassword"],
+                warning: true,
+                test: (m, env) =>
+                    m.grafana.adminPassword !== undefined && !env.isSecret("monitoring")
+                        ? "is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path monitoring.grafana.adminPassword <password>"
+                        : undefined,
+            },
+        ],
+    },
+);
+
+/**
+ * The monitoring rules that involve other sections, in the monitoring
+ * layer's own words (components/monitoring/settings.ts), plus: a published
+ * hostname lies inside the domain and is no other route's.
+ */
+function monitoringCheck(tool: "kiali" | "grafana", field: "enabled" | "hostname"): Check {
+    const key = `monitoring.${tool}.${field}`;
+    return {
+        key,
+        rule: field === "enabled" ? "needs mesh.prometheus.enabled" : "inside domain, its own hostname; on an internet-facing ALB only with ingress.certificateArn",
+        uses: [key, "mesh.prometheus.enabled", "ingress.scheme", "ingress.certificateArn", "domain", "app.hostname", "kubeOpsView.hostname", "monitoring.kiali.hostname"],
+        test: (c) => {
+            const own = monitoringProblems(c.monitoring, c.mesh.prometheus.enabled ? PROMETHEUS_SERVICE : undefined, c.ingress).find((p) => p.startsWith(`${key}: `));
+            if (own !== undefined) return own.slice(key.length + 2);
+            const host: string | undefined = c.monitoring[tool].hostname;
+            if (field === "enabled" || !c.monitoring[tool].enabled || host === undefined) return undefined;
+            const taken = [["app.hostname", c.app.hostname], ...(c.kubeOpsView.enabled ? [["kubeOpsView.hostname", c.kubeOpsView.hostname]] : [])].find(([, h]) => h === host);
+            return insideDomain(host, c.domain) ?? (taken ? `must differ from ${taken[0]}` : undefined);
+        },
+    };
+}
+
 /** Hostnames must be inside the domain; undefined when `hostname` is. */
 function insideDomain(hostname: string, domain: string): string | undefined {
     return hostname === domain || hostname.endsWith(`.${domain}`) ? undefined : `must be inside the domain ${domain}`;
@@ -307,6 +374,7 @@ export const schema = group(
         canary,
         resilience,
         kubeOpsView,
+        monitoring,
     },
     {
         description: "stack config",
@@ -326,6 +394,7 @@ export const schema = group(
                 uses: ["canary.analysis", "mesh.prometheus.enabled"],
                 test: (c) => (c.canary.analysis && !c.mesh.prometheus.enabled ? "needs Prometheus: set mesh.prometheus.enabled to true, or remove canary.analysis" : undefined),
             },
+            ...(["kiali", "grafana"] as const).flatMap((tool) => [monitoringCheck(tool, "enabled"), monitoringCheck(tool, "hostname")]),
             {
                 key: "ingress.certificateArn",
                 rule: "in the stack's region (aws:region)",
