@@ -25,6 +25,7 @@ export interface Job {
     readonly needs?: string | string[];
     readonly if?: string;
     readonly "runs-on"?: string;
+    readonly "timeout-minutes"?: number;
     readonly uses?: string;
     readonly environment?: string | { readonly name: string; readonly url?: string };
     readonly permissions?: Permissions;
@@ -125,16 +126,42 @@ export function environmentOf(job: Job): string | undefined {
     return typeof job.environment === "string" ? job.environment : job.environment?.name;
 }
 
-/** What a step asks Pulumi to do: the pulumi/actions `command`, or `pulumi <verb>` in a shell step. */
+/** The script every workflow runs Pulumi through (it reports the result, passed or failed). */
+export const PULUMI_RUN = ".github/scripts/pulumi-run.sh";
+
+/** Modes of pulumi-run.sh and the Pulumi command each runs. */
+const RUN_MODES: Readonly<Record<string, string>> = { preview: "preview", drift: "preview", up: "up" };
+
+/** The pulumi-run.sh mode a step runs ("preview", "drift", "up"), if it runs the script. */
+export function pulumiRunMode(step: Step): string | undefined {
+    const match = new RegExp(`^bash ${PULUMI_RUN.replace(/\./g, "\\.")} ([a-z]+) "\\$STACK"$`).exec((step.run ?? "").trim());
+    return match?.[1];
+}
+
+/** What a step asks Pulumi to do: the pulumi/actions `command`, pulumi-run.sh's mode, or `pulumi <verb>` in a shell step. */
 export function pulumiCommands(step: Step): string[] {
     const commands: string[] = [];
     if (actionName(step) === "pulumi/actions" && typeof step.with?.command === "string") {
         commands.push(step.with.command);
     }
+    const mode = pulumiRunMode(step);
+    if (mode !== undefined) {
+        commands.push(RUN_MODES[mode] ?? mode);
+    }
     for (const match of (step.run ?? "").matchAll(/\bpulumi\s+([a-z]+)/g)) {
         commands.push(match[1]);
     }
     return commands;
+}
+
+/** The steps of a job that run pulumi-run.sh. */
+export function pulumiRunSteps(job: Job): Step[] {
+    return (job.steps ?? []).filter((s) => pulumiRunMode(s) !== undefined);
+}
+
+/** A job's timeout-minutes (GitHub's default is 360). */
+export function timeoutMinutes(job: Job): number {
+    return job["timeout-minutes"] ?? 360;
 }
 
 /** Triggers of a workflow: the keys of `on`. */

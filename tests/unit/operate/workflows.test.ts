@@ -22,7 +22,10 @@ import {
     loadWorkflows,
     matrixRows,
     pulumiCommands,
+    pulumiRunMode,
+    pulumiRunSteps,
     stepsUsing,
+    timeoutMinutes,
     triggers,
     Workflow,
     workflowDir,
@@ -38,15 +41,25 @@ const workflows = loadWorkflows();
 const jobs = allJobs(workflows);
 const stacks = stackNames(root);
 
-/** Actions reviewed for this repository, each at exactly one commit. */
-const reviewedActions: Readonly<Record<string, string>> = {
-    "actions/checkout": "08c6903cd8c0fde910a37f88322edcfb5dd907a8",
-    "actions/setup-node": "a0853c24544627f65ddf259abe73b1d18a591444",
-    "aws-actions/configure-aws-credentials": "a03048d87541d1d9fcf2ecf528a4a65ba9bd7838",
-    "pulumi/actions": "8e5e406f4007fca908480587cb9893c07090f58d",
+/**
+ * Actions reviewed for this repository, each at exactly one commit: the
+ * release tag that points at it, and the `runs.using` of its action.yml there
+ * (both read from the action's repository when it was reviewed).
+ */
+const reviewedActions: Readonly<Record<string, { sha: string; version: string; runtime: string }>> = {
+    "actions/checkout": { sha: "08c6903cd8c0fde910a37f88322edcfb5dd907a8", version: "v5.0.0", runtime: "node24" },
+    "actions/setup-node": { sha: "a0853c24544627f65ddf259abe73b1d18a591444", version: "v5.0.0", runtime: "node24" },
+    "aws-actions/configure-aws-credentials": { sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c", version: "v6.2.3", runtime: "node24" },
+    "pulumi/actions": { sha: "8e5e406f4007fca908480587cb9893c07090f58d", version: "v7.0.0", runtime: "node24" },
 };
 
-const usesAws = (job: Job) => stepsUsing(job, "aws-actions/configure-aws-credentials").length > 0 || stepsUsing(job, "pulumi/actions").length > 0;
+/** JavaScript action runtimes GitHub still runs (node20 is being retired). */
+const CURRENT_RUNTIMES = ["node24"];
+
+/** STS's ceiling for a role session (a role's MaxSessionDuration is 1 to 12 hours). */
+const MAX_ROLE_SESSION_SECONDS = 12 * 3600;
+
+const usesAws = (job: Job) => stepsUsing(job, "aws-actions/configure-aws-credentials").length > 0 || pulumiRunSteps(job).length > 0;
 const runsPulumi = (job: Job, command: string) => (job.steps ?? []).some((s) => pulumiCommands(s).includes(command));
 
 function workflow(file: string): Workflow {
@@ -103,7 +116,7 @@ describe("operate: CI workflows", () => {
     });
 
     it("pin every action to a reviewed full commit SHA with its version in a comment", () => {
-        const pin = /^\s*-?\s*uses:\s*([\w.-]+\/[\w.-]+)@([0-9a-f]{40})\s+#\s+v\d+\.\d+\.\d+\s*$/;
+        const pin = /^\s*-?\s*uses:\s*([\w.-]+\/[\w.-]+)@([0-9a-f]{40})\s+#\s+(v\d+\.\d+\.\d+)\s*$/;
         for (const w of workflows) {
             for (const line of w.text.split("\n").filter((l) => /^\s*-?\s*uses:/.test(l))) {
                 if (/uses:\s*\.\/\.github\/workflows\//.test(line)) {
@@ -111,10 +124,65 @@ describe("operate: CI workflows", () => {
                 }
                 const match = pin.exec(line);
                 assert.ok(match, `${w.file}: "${line.trim()}" is pinned as owner/repo@<40-hex SHA> # vX.Y.Z`);
-                const [, action, sha] = match;
+                const [, action, sha, version] = match;
                 assert.ok(action in reviewedActions, `${w.file}: ${action} is a reviewed action (${Object.keys(reviewedActions).join(", ")})`);
-                assert.strictEqual(sha, reviewedActions[action], `${w.file}: ${action} is at the reviewed commit`);
+                assert.strictEqual(sha, reviewedActions[action].sha, `${w.file}: ${action} is at the reviewed commit`);
+                assert.strictEqual(version, reviewedActions[action].version, `${w.file}: ${action}'s comment names the release of that commit`);
             }
+        }
+    });
+
+    it("use only actions that run on a current runtime (node24)", () => {
+        const used = new Set(jobs.flatMap((x) => (x.job.steps ?? []).map(actionName)).filter((a): a is string => a !== undefined));
+        assert.ok(used.size >= 4, `checkout, setup-node, AWS credentials and Pulumi are used (${[...used].join(", ")})`);
+        const security = fs.readFileSync(path.join(root, "SECURITY.md"), "utf8");
+        for (const action of used) {
+            const reviewed = reviewedActions[action];
+            assert.ok(reviewed, `${action} is reviewed`);
+            assert.ok(CURRENT_RUNTIMES.includes(reviewed.runtime), `${action} ${reviewed.version} runs on ${reviewed.runtime}, not one of ${CURRENT_RUNTIMES.join(", ")}`);
+            assert.ok(security.includes(`\`${action}\` ${reviewed.version}`), `SECURITY.md lists ${action} ${reviewed.version}`);
+        }
+    });
+
+    it("ask for AWS credentials that outlive every job that uses them", () => {
+        const awsJobs = jobs.filter((x) => stepsUsing(x.job, "aws-actions/configure-aws-credentials").length > 0);
+        assert.ok(awsJobs.length >= 3, "preview, up and drift reach AWS");
+        for (const { workflow: w, id, job: j } of awsJobs) {
+            assert.ok(j["timeout-minutes"] !== undefined, `${w.file} ${id} sets timeout-minutes (GitHub's default is 6 hours)`);
+            for (const step of stepsUsing(j, "aws-actions/configure-aws-credentials")) {
+                const seconds = Number(step.with?.["role-duration-seconds"]);
+                assert.ok(Number.isInteger(seconds), `${w.file} ${id} sets role-duration-seconds (the default session is 3600 s)`);
+                assert.ok(
+                    seconds >= timeoutMinutes(j) * 60,
+                    `${w.file} ${id}: credentials last ${seconds} s, less than the job's timeout of ${timeoutMinutes(j)} min: an operation could be cut off mid-way`,
+                );
+                assert.ok(seconds <= MAX_ROLE_SESSION_SECONDS, `${w.file} ${id}: ${seconds} s is above what STS allows`);
+                assert.match(fs.readFileSync(path.join(root, "SECURITY.md"), "utf8"), new RegExp(`MaxSessionDuration[^.]*at least ${seconds} s`), `SECURITY.md tells the ${id} role's MaxSessionDuration to allow ${seconds} s`);
+            }
+        }
+    });
+
+    it("record the secrets provider SECURITY.md names in every stack file and the README walkthrough", () => {
+        const security = fs.readFileSync(path.join(root, "SECURITY.md"), "utf8");
+        const named = /`(awskms:\/\/alias\/[\w-]*<stack>\?region=<region>)`/.exec(security);
+        assert.ok(named, "SECURITY.md names the stacks' secrets provider as an awskms:// URL with <stack> and <region>");
+        const providerFor = (stack: string) => named[1].replace("<stack>", stack).replace("<region>", String(stackRegion(stack)));
+        for (const stack of stacks) {
+            const file = yaml.load(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { secretsprovider?: string; encryptedkey?: string };
+            assert.strictEqual(file.secretsprovider, providerFor(stack), `Pulumi.${stack}.yaml names its secrets provider (without it an S3 backend falls back to a passphrase)`);
+            if (file.encryptedkey !== undefined) {
+                assert.match(file.encryptedkey, /^[A-Za-z0-9+/]+={0,2}$/, `Pulumi.${stack}.yaml's encryptedkey is the base64 the CLI writes`);
+            }
+        }
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const walkthrough = readme.split("## Walkthrough with an AWS account")[1]?.split("\n## ")[0] ?? "";
+        const commands = [...walkthrough.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n");
+        const inits = [...commands.matchAll(/^pulumi stack init (\S+)(.*)$/gm)];
+        assert.ok(inits.length > 0, "the README walkthrough creates a stack");
+        for (const [line, stack, rest] of inits) {
+            assert.ok(stacks.includes(stack), `${line}: ${stack} has a stack file`);
+            const flag = /--secrets-provider "([^"]+)"/.exec(rest);
+            assert.strictEqual(flag?.[1], providerFor(stack), `${line.trim()} passes the stack file's secrets provider`);
         }
     });
 
@@ -165,7 +233,7 @@ describe("operate: CI workflows", () => {
             const writes = Object.entries(permissions).filter(([, level]) => level === "write").map(([scope]) => scope).sort();
             const allowed = [
                 ...(usesAws(j) ? ["id-token"] : []),
-                ...(stepsUsing(j, "pulumi/actions").some((s) => s.with?.["comment-on-pr"] === true) ? ["pull-requests"] : []),
+                ...(pulumiRunSteps(j).some((s) => pulumiRunMode(s) === "preview" && s.env?.PR_NUMBER !== undefined) ? ["pull-requests"] : []),
             ].sort();
             assert.deepStrictEqual(writes, allowed, `${w.file} ${id} write scopes`);
         }
@@ -179,7 +247,8 @@ describe("operate: CI workflows", () => {
             const [credentials] = stepsUsing(j, "aws-actions/configure-aws-credentials");
             assert.ok(credentials, `${w.file} ${id} configures AWS credentials before Pulumi runs`);
             const steps = j.steps ?? [];
-            assert.ok(steps.indexOf(credentials) < steps.findIndex((s) => actionName(s) === "pulumi/actions"), `${w.file} ${id}: credentials first`);
+            const [run] = pulumiRunSteps(j);
+            assert.ok(run && steps.indexOf(credentials) < steps.indexOf(run), `${w.file} ${id}: credentials before Pulumi runs`);
             assert.match(String(credentials.with?.["role-to-assume"]), /^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN \}\}$/, `${w.file} ${id} assumes a role named by a variable`);
             for (const key of ["aws-access-key-id", "aws-secret-access-key", "aws-session-token"]) {
                 assert.ok(!(key in (credentials.with ?? {})), `${w.file} ${id} passes no ${key}`);
@@ -265,33 +334,40 @@ describe("operate: CI workflows", () => {
     it("preview every stack on pull requests with a diff comment, the policy pack, and no run for forks", () => {
         const preview = job("pull-request.yml", "preview");
         assert.strictEqual(preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
-        const [step] = stepsUsing(preview, "pulumi/actions");
-        assert.strictEqual(step.with?.command, "preview");
-        assert.strictEqual(step.with?.["stack-name"], "${{ matrix.stack }}");
-        assert.strictEqual(step.with?.diff, true);
-        assert.strictEqual(step.with?.["comment-on-pr"], true);
+        const [step] = pulumiRunSteps(preview);
+        assert.strictEqual(pulumiRunMode(step), "preview");
+        assert.strictEqual(step.env?.STACK, "${{ matrix.stack }}");
+        assert.strictEqual(step.env?.PR_NUMBER, "${{ github.event.pull_request.number }}", "the result goes to the PR");
+        assert.strictEqual(step.env?.GH_TOKEN, "${{ github.token }}", "commented with the job's own token");
+        assert.ok(grants(effectivePermissions(workflow("pull-request.yml"), preview), "pull-requests", "write"));
     });
 
     it("check drift on a schedule: refresh, then preview --expect-no-changes", () => {
         const drift = workflow("drift.yml");
         const schedule = drift.on.schedule as Array<{ cron: string }>;
         assert.ok(Array.isArray(schedule) && schedule.length === 1 && /^(\S+\s+){4}\S+$/.test(schedule[0].cron), "one cron schedule");
-        const [step] = stepsUsing(job("drift.yml", "drift"), "pulumi/actions");
-        assert.strictEqual(step.with?.command, "preview");
-        assert.strictEqual(step.with?.["expect-no-changes"], true);
-        assert.strictEqual(step.with?.refresh, true);
+        const [step] = pulumiRunSteps(job("drift.yml", "drift"));
+        assert.strictEqual(pulumiRunMode(step), "drift", "pulumi-run.sh drift: preview --refresh --expect-no-changes (workflowReport.test.ts)");
+        assert.strictEqual(step.env?.STACK, "${{ matrix.stack }}");
     });
 
     it("run every Pulumi operation with the repository's policy pack, outputs suppressed, on the CLI matching @pulumi/pulumi", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-        const steps = jobs.flatMap((x) => stepsUsing(x.job, "pulumi/actions"));
-        assert.strictEqual(steps.length, 3);
-        for (const step of steps) {
-            assert.strictEqual(step.with?.policyPacks, "policy");
-            assert.strictEqual(step.with?.["suppress-outputs"], true, "stack outputs (kubeconfig among them) stay out of the logs");
-            assert.strictEqual(step.with?.["pulumi-version"], pkg.dependencies["@pulumi/pulumi"]);
-            assert.strictEqual(step.with?.["cloud-url"], "${{ vars.PULUMI_BACKEND_URL }}");
+        const pulumiJobs = jobs.filter((x) => pulumiRunSteps(x.job).length > 0);
+        assert.deepStrictEqual(pulumiJobs.map((x) => `${x.workflow.file}#${x.id}`).sort(), ["deploy.yml#up", "drift.yml#drift", "pull-request.yml#preview"]);
+        for (const { workflow: w, id, job: j } of pulumiJobs) {
+            // pulumi/actions only installs the CLI: its own commands report nothing when they fail.
+            const installs = stepsUsing(j, "pulumi/actions");
+            assert.strictEqual(installs.length, 1, `${w.file} ${id} installs the CLI once`);
+            assert.deepStrictEqual(Object.keys(installs[0].with ?? {}), ["pulumi-version"], `${w.file} ${id}: pulumi/actions in install-only mode`);
+            assert.strictEqual(installs[0].with?.["pulumi-version"], pkg.dependencies["@pulumi/pulumi"]);
+            const steps = j.steps ?? [];
+            for (const step of pulumiRunSteps(j)) {
+                assert.ok(steps.indexOf(installs[0]) < steps.indexOf(step), `${w.file} ${id}: the CLI is installed first`);
+                assert.strictEqual(step.env?.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}");
+            }
         }
+        // The flags themselves (policy pack, --suppress-outputs, no --show-secrets) are checked by running the script: workflowReport.test.ts.
         assert.ok(fs.existsSync(path.join(root, "policy", "PulumiPolicy.yaml")), "the policy pack exists where the workflows look for it");
     });
 
