@@ -80,7 +80,6 @@ export = async () => {
         dnsSyncPolicy: dns.syncPolicyJson,
         canaryWeight: canary.canaryWeight,
         stableWeight: canary.stableWeight,
-        grafanaAdminSecretName: monitoring.grafanaAdminSecretName,
-        kialiLoginServiceAccount: monitoring.kialiLoginServiceAccount,
+        ...monitoring.outputs,
     };
 };
