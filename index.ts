@@ -8,7 +8,8 @@
  *   monitoring Kiali and Grafana on the mesh's Prometheus (optional; hostnames become routes, so urls and DNS records)
  *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode (the app's waits for the gateway)
  *   canary     the TrafficSplit, once the app and its Ingress exist (its gate needs their traffic)
- *   dns        Route53RecordSync: alias records for every Ingress host
+ *   user       your own objects (userResources.ts); annotate them to get records
+ *   dns        record sync (Route53, Azure DNS or Cloud DNS) for every annotated Service and Ingress (dnsSources) and dns.records
  */
 import { readStackConfig } from "./config";
 import { Cluster } from "./components/cluster";
@@ -17,9 +18,14 @@ import { appRoute, Ingress, kubeOpsViewRoutes } from "./components/ingress";
 import { Mesh } from "./components/mesh";
 import { Monitoring } from "./components/monitoring";
 import { Workloads } from "./components/workloads";
+import { DnsSources } from "./components/dnsSources/collector";
+import { staticRecordInputs } from "./config/dnsRecords";
+import { declareUserResources, UserResources } from "./userResources";
 
-export = async () => {
+export = async (userResources: UserResources = declareUserResources) => {
     const config = readStackConfig();
+    // Before any Service or Ingress is declared: it collects the annotated ones.
+    const dnsSources = new DnsSources(config.domain);
 
     const cluster = new Cluster("cluster", { cluster: config.cluster });
     const onCluster = { providers: { kubernetes: cluster.provider } };
@@ -32,7 +38,7 @@ export = async () => {
 
     const workloads = new Workloads(
         "workloads",
-        { app: config.app, kubeOpsView: config.kubeOpsView, appNamespace: mesh.appNamespace },
+        { app: config.app, kubeOpsView: config.kubeOpsView, appNamespace: mesh.appNamespace, loadBalancerScheme: config.ingress.scheme },
         onCluster,
     );
 
@@ -58,6 +64,9 @@ export = async () => {
 
     const canary = mesh.splitTraffic({ after: [...workloads.app, ingress.ingresses.app] });
 
+    userResources({ config, kubernetes: cluster.provider });
+
+    const staticRecords = staticRecordInputs(config.dns.records);
     const dns = new Dns("dns", {
         domain: config.domain,
         zoneId: config.dns.zoneId,
@@ -67,8 +76,16 @@ export = async () => {
         txtSuffix: config.dns.txtSuffix,
         markerCompat: config.dns.markerCompat,
         txtEncryptionKey: config.dns.txtEncryptionKey,
-        records: ingress.records,
+        provider: config.dns.provider,
+        azure: config.dns.azure,
+        google: config.dns.google,
+        records: [],
+        passThrough: {
+            records: dnsSources.records.apply((sourced) => [...staticRecords, ...sourced]),
+            names: dnsSources.hostnames.apply((names) => [...staticRecords.map((r) => r.name), ...names]),
+        },
     });
+    dnsSources.seal();
 
     return {
         clusterName: cluster.clusterName,

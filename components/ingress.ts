@@ -4,11 +4,9 @@ import { IngressConfig } from "../config";
 import { IrsaRole } from "./irsa";
 import { albAnnotations } from "./ingress/annotations";
 import { albController, albIngressClassName, controllerChart, controllerPolicyJson, controllerValues } from "./ingress/controller";
-import type { DnsRecordRequest } from "./dns";
-import { albHostname, IngressLoadBalancerStatus } from "./ingress/records";
+import { HOSTNAME_ANNOTATION } from "./dnsSources/annotations";
 import { checkRoutes, IngressRoute } from "./ingress/routes";
 
-export type { DnsRecordRequest } from "./dns";
 export { appRoute, type BackendService, type GatewayBackend, type IngressRoute, kubeOpsViewRoutes } from "./ingress/routes";
 
 export interface IngressArgs {
@@ -52,8 +50,6 @@ export class Ingress extends pulumi.ComponentResource {
     readonly controllerRole?: IrsaRole;
     readonly ingressClass: k8s.networking.v1.IngressClass;
     readonly ingresses: Record<string, k8s.networking.v1.Ingress>;
-    /** One alias record per route: hostname → the shared ALB. */
-    readonly records: DnsRecordRequest[];
     /** Route name → public URL. */
     readonly urls: pulumi.Output<Record<string, string>>;
 
@@ -112,7 +108,6 @@ export class Ingress extends pulumi.ComponentResource {
         );
 
         this.ingresses = {};
-        this.records = [];
         for (const route of args.routes) {
             const ingress = new k8s.networking.v1.Ingress(
                 `${name}-${route.name}`,
@@ -121,7 +116,8 @@ export class Ingress extends pulumi.ComponentResource {
                         name: route.name,
                         namespace: route.namespace,
                         labels: { "app.kubernetes.io/part-of": "eks-ingress-mesh", "app.kubernetes.io/managed-by": "pulumi" },
-                        annotations: albAnnotations(cfg, { path: route.healthCheckPath, port: route.healthCheckPort }),
+                        // The hostname annotation makes the DNS sources (components/dnsSources) alias it to the ALB.
+                        annotations: { ...albAnnotations(cfg, { path: route.healthCheckPath, port: route.healthCheckPort }), [HOSTNAME_ANNOTATION]: route.host },
                     },
                     spec: {
                         ingressClassName: albIngressClassName,
@@ -152,14 +148,6 @@ export class Ingress extends pulumi.ComponentResource {
                 },
             );
             this.ingresses[route.name] = ingress;
-            const id = pulumi.interpolate`${route.namespace}/${route.name}`;
-            this.records.push({
-                hostname: route.host,
-                aliasTarget: pulumi
-                    .all([id, ingress.status])
-                    .apply(([ingressId, status]) => albHostname(ingressId, status as IngressLoadBalancerStatus | undefined)),
-                resource: typeof route.namespace === "string" ? `ingress/${route.namespace}/${route.name}` : undefined,
-            });
         }
 
         const scheme = cfg.certificateArn ? "https" : "http";

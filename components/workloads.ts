@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig, KubeOpsViewConfig } from "../config";
 import { appPort, appVersions, configMapArgs, deploymentArgs, serviceArgs } from "./workloads/demoApp";
-import { kubeOpsViewChart, kubeOpsViewValues } from "./workloads/kubeOpsView";
+import { kubeOpsViewChart, kubeOpsViewServiceArgs, kubeOpsViewValues } from "./workloads/kubeOpsView";
 import { HELM_TIMEOUT_SECONDS } from "./mesh/istio";
 
 export interface WorkloadsArgs {
@@ -12,6 +12,8 @@ export interface WorkloadsArgs {
     readonly kubeOpsView: KubeOpsViewConfig;
     /** Namespace of the demo app; the mesh layer creates it and labels it for sidecar injection. */
     readonly appNamespace: pulumi.Input<string>;
+    /** Scheme of kube-ops-view's NLB when `kubeOpsView.expose` is "service"; default "internet-facing". */
+    readonly loadBalancerScheme?: pulumi.Input<string>;
 }
 
 /** A Service other layers route to. */
@@ -35,6 +37,8 @@ export class Workloads extends pulumi.ComponentResource {
     /** The app's Deployments and Service: the canary split waits for these, so both subsets have endpoints. */
     readonly app: pulumi.Resource[];
     readonly kubeOpsView?: k8s.helm.v3.Release;
+    /** kube-ops-view's own NLB Service (`kubeOpsView.expose: service`). */
+    readonly kubeOpsViewLoadBalancer?: k8s.core.v1.Service;
 
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-ingress-mesh:index:Workloads", name, {}, opts);
@@ -73,6 +77,13 @@ export class Workloads extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            if (args.kubeOpsView.expose === "service") {
+                this.kubeOpsViewLoadBalancer = new k8s.core.v1.Service(
+                    `${name}-kube-ops-view-nlb`,
+                    kubeOpsViewServiceArgs(args.kubeOpsView, args.loadBalancerScheme ?? "internet-facing"),
+                    { parent: this, dependsOn: [this.kubeOpsView] },
+                );
+            }
             this.kubeOpsViewService = {
                 namespace: kubeOpsViewChart.namespace,
                 name: kubeOpsViewChart.serviceName,

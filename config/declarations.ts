@@ -37,7 +37,7 @@ export function projectDeclarations(schema: Group<unknown>): Record<string, Conf
         if (field.kind === "group") {
             out[key] = { type: "object", description: `${field.description}. Nested keys and rules: README "Config reference".`, default: staticDefaults(field) };
         } else {
-            const type = field.type === "number" ? "string" : field.type;
+            const type = field.type === "number" ? "string" : field.type === "list" ? "object" : field.type;
             const fallback = field.default && "value" in field.default ? { default: field.default.value } : {};
             out[key] = { type, description: field.description, ...fallback };
         }

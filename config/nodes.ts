@@ -31,7 +31,7 @@ export function derived<T>(description: string, compute: (env: Env, siblings: Re
     return { derived: description, compute };
 }
 
-export type ScalarType = "string" | "integer" | "number" | "boolean";
+export type ScalarType = "string" | "integer" | "number" | "boolean" | "list";
 
 interface NodeBase<T> {
     readonly description: string;
@@ -104,6 +104,8 @@ export const integer = (o: LeafOptions<number> & { rule: Rule; default: number |
 export const decimal = (o: LeafOptions<number> & { rule: Rule; default: number }): Leaf<number> => leaf("number", o, false);
 /** A number that may be left unset. */
 export const optionalDecimal = (o: LeafOptions<number> & { rule: Rule }): Leaf<number | undefined> => leaf("number", o, false);
+/** A list whose items the rule checks; default empty. */
+export const list = <T>(o: LeafOptions<T[]> & { rule: Rule }): Leaf<T[]> => leaf("list", { default: [], ...o }, false);
 export const flag = (o: LeafOptions<boolean> & { default: boolean | Derived<boolean> }): Leaf<boolean> => leaf("boolean", { rule: BOOLEAN, ...o }, false);
 
 /** One of a fixed set of strings. */
@@ -156,6 +158,8 @@ function coerce(type: ScalarType, raw: unknown): { ok: true; value: unknown } | 
             // `pulumi config set` writes top-level scalars as strings.
             if (raw === "true" || raw === "false") return { ok: true, value: raw === "true" };
             return typeof raw === "boolean" ? { ok: true, value: raw } : { ok: false, rule: "must be true or false" };
+        case "list":
+            return Array.isArray(raw) ? { ok: true, value: raw } : { ok: false, rule: "must be a list" };
         default: {
             const parsed = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
             return typeof parsed === "number" && Number.isFinite(parsed) ? { ok: true, value: parsed } : { ok: false, rule: `must be ${type === "integer" ? "an integer" : "a number"}` };

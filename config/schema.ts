@@ -18,8 +18,10 @@ import { MIN_ADMIN_PASSWORD_LENGTH, monitoringProblems } from "../components/mon
 import { integerRule, oneOfRule, Rule } from "../providers/shared/rules/rule";
 import { MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
 import * as traffic from "../providers/shared/rules/traffic";
+import { AZURE_CLIENT_SECRET, GOOGLE_SERVICE_ACCOUNT_KEY, AZURE_GUID, AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, DNS_PROVIDERS, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT } from "../providers/shared/rules/dnsBackends";
 import * as fromCheck from "./providerRules";
 import { MARKER_COMPATS, POLICIES } from "../providers/dns/types";
+import { STATIC_RECORDS, StaticRecord, staticRecordsProblem } from "./dnsRecords";
 import {
     ACM_CERTIFICATE_ARN,
     acmArnRegion,
@@ -40,7 +42,7 @@ import {
     TIME_ZONE,
     VPC_CIDR,
 } from "./formats";
-import { Check, choice, Node, decimal, derived, flag, group, integer, mapped, optionalDecimal, optionalGroup, optionalText, text } from "./nodes";
+import { Check, choice, Node, decimal, derived, flag, group, integer, list, mapped, optionalDecimal, optionalGroup, optionalText, text } from "./nodes";
 
 /** A hostname inside the domain: `<label>.<domain>` by default. */
 function hostnameIn(label: string, description: string) {
@@ -134,10 +136,70 @@ const dns = group(
             optionalText({ description: "AES key (secret) that encrypts the TXT markers as ExternalDNS --txt-encrypt-aes-key does", rule: TXT_ENCRYPTION_KEY, secret: true }),
             (k) => (k === undefined || k === "" ? undefined : pulumi.secret(k)),
         ),
+        records: list<StaticRecord>({ description: "static records (A, AAAA, CNAME, TXT), owned like the rest, e.g. a domain-verification TXT", rule: STATIC_RECORDS }),
+        provider: choice(DNS_PROVIDERS, { description: "route53 | azure | google: where the zone lives", rule: oneOfRule(DNS_PROVIDERS), default: "route53" }),
+        azure: optionalGroup(
+            {
+                subscriptionId: text({ description: "subscription of the DNS zone", rule: AZURE_SUBSCRIPTION_ID }),
+                resourceGroup: text({ description: "resource group of the DNS zone", rule: AZURE_RESOURCE_GROUP }),
+                tenantId: optionalText({ description: "client secret login: Entra ID tenant (else DefaultAzureCredential)", rule: AZURE_GUID }),
+                clientId: optionalText({ description: "client secret login: application (client) id", rule: AZURE_GUID }),
+                clientSecret: mapped(optionalText({ description: "client secret login: the secret (secret)", rule: AZURE_CLIENT_SECRET, secret: true }), (k) => (k === undefined ? undefined : pulumi.secret(k))),
+            },
+            {
+                description: "Azure DNS zone (dns.provider azure)",
+                checks: [
+                    {
+                        key: "clientSecret",
+                        rule: "tenantId, clientId and clientSecret are set together",
+                        uses: ["tenantId", "clientId", "clientSecret"],
+                        test: (a) => {
+                            const set = (["tenantId", "clientId", "clientSecret"] as const).filter((k) => a[k] !== undefined);
+                            return set.length === 0 || set.length === 3 ? undefined : `a client secret login needs dns.azure.tenantId, clientId and clientSecret (set: ${set.join(", ")})`;
+                        },
+                    },
+                ],
+            },
+        ),
+        google: optionalGroup(
+            {
+                project: text({ description: "project of the Cloud DNS managed zone", rule: GOOGLE_PROJECT }),
+                managedZone: text({ description: "Cloud DNS managed zone name (not its DNS name)", rule: GOOGLE_MANAGED_ZONE }),
+                serviceAccountKey: mapped(optionalText({ description: "service-account key file JSON (secret; else Application Default Credentials)", rule: GOOGLE_SERVICE_ACCOUNT_KEY, secret: true }), (k) =>
+                    k === undefined ? undefined : pulumi.secret(k),
+                ),
+            },
+            { description: "Google Cloud DNS managed zone (dns.provider google)" },
+        ),
     },
     {
-        description: "Route53 record sync (ExternalDNS-compatible TXT registry)",
+        description: "DNS record sync (ExternalDNS-compatible TXT registry) in Route53, Azure DNS or Google Cloud DNS",
         checks: [
+            {
+                key: "provider",
+                rule: "dns.azure is set for azure, dns.google for google; zoneId only for route53",
+                uses: ["provider", "azure", "google", "zoneId"],
+                test: (d) => {
+                    if (d.provider === "azure" && d.azure === undefined) return "is azure: set dns.azure.subscriptionId and dns.azure.resourceGroup";
+                    if (d.provider === "google" && d.google === undefined) return "is google: set dns.google.project and dns.google.managedZone";
+                    const misplaced = [
+                        d.provider !== "azure" && d.azure !== undefined ? "dns.azure" : undefined,
+                        d.provider !== "google" && d.google !== undefined ? "dns.google" : undefined,
+                        d.provider !== "route53" && d.zoneId !== undefined ? "dns.zoneId" : undefined,
+                    ].filter((k) => k !== undefined);
+                    return misplaced.length === 0 ? undefined : `is ${d.provider}: ${misplaced.join(", ")} would be ignored; remove ${misplaced.length === 1 ? "it" : "them"}`;
+                },
+            },
+            {
+                key: "azure",
+                rule: "credentials stored encrypted (pulumi config set --secret --path dns.azure.clientSecret …)",
+                uses: ["azure", "google"],
+                warning: true,
+                test: (d, env) =>
+                    (d.azure?.clientSecret !== undefined || d.google?.serviceAccountKey !== undefined) && !env.isSecret("dns")
+                        ? `${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path ${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} …`
+                        : undefined,
+            },
             {
                 key: "txtSuffix",
                 rule: "exclusive with dns.txtPrefix (as in ExternalDNS)",
@@ -289,11 +351,14 @@ const resilience = group(
     { description: "Istio resilience policies" },
 );
 
+export const KUBE_OPS_VIEW_EXPOSE = ["ingress", "service"] as const;
+
 const kubeOpsView = group(
     {
         enabled: flag({ description: "install kube-ops-view", default: true }),
         hostname: hostnameIn("kubeopsview", "public hostname of kube-ops-view"),
         timezone: text({ description: "TZ of the kube-ops-view pod", rule: TIME_ZONE, default: "UTC" }),
+        expose: choice(KUBE_OPS_VIEW_EXPOSE, { description: "ingress: on the shared ALB | service: its own NLB (LoadBalancer Service, IP targets, port 8080)", rule: oneOfRule(KUBE_OPS_VIEW_EXPOSE), default: "ingress" }),
     },
     { description: "kube-ops-view dashboard" },
 );
@@ -388,6 +453,7 @@ export const schema = group(
                     insideDomain(c.kubeOpsView.hostname, c.domain) ??
                     (c.kubeOpsView.enabled && c.kubeOpsView.hostname === c.app.hostname ? "must differ from app.hostname" : undefined),
             },
+            { key: "dns.records", rule: "accepted by Route53RecordSync's check in the domain", uses: ["dns.records", "domain"], test: (c) => staticRecordsProblem(c.dns.records, c.domain) },
             {
                 key: "canary.analysis",
                 rule: "needs mesh.prometheus.enabled",

@@ -156,6 +156,17 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             const hostname = `k8s-${String(group).slice(0, 13)}-${hex(group, 10)}-${parseInt(hex(group, 8), 16) % 2_000_000_000}.${region}.elb.amazonaws.com`;
             return { id: `${inputs.metadata?.namespace ?? "default"}/${inputs.metadata?.name ?? name}`, state: { status: { loadBalancer: { ingress: [{ hostname }] } } } };
         }
+        case "kubernetes:core/v1:Service": {
+            const namespace = inputs.metadata?.namespace ?? "default";
+            const objectName = inputs.metadata?.name ?? name;
+            if (inputs.spec?.type !== "LoadBalancer") {
+                return { id: `${namespace}/${objectName}`, state: {} };
+            }
+            // What the AWS Load Balancer Controller names an NLB: k8s-<ns>-<svc>-<hash>, then AWS's -<suffix>.elb.<region>.
+            const short = (s: string) => s.replace(/[^a-z0-9]/g, "").slice(0, 8);
+            const hostname = `k8s-${short(namespace)}-${short(objectName)}-${hex(`${namespace}/${objectName}`, 10)}-${hex(objectName, 16)}.elb.${region}.amazonaws.com`;
+            return { id: `${namespace}/${objectName}`, state: { status: { loadBalancer: { ingress: [{ hostname }] } } } };
+        }
         case "kubernetes:helm.sh/v3:Release":
             return {
                 id: `${inputs.namespace ?? "default"}/${inputs.name ?? name}`,

@@ -1,14 +1,27 @@
 // Pure half of the DNS benchmark: the measurement model, the baseline's
 // extrapolation, the Done-when targets and the markdown rendering.
 
-export type Scenario = "first sync" | "no-op sync" | "one-record change";
+export type Scenario =
+    | "first sync"
+    | "no-op sync"
+    | "one-record change"
+    | "one-record add"
+    | "one-record removal"
+    /** The record was changed by hand before the update: the planned request is refused and re-planned. */
+    | "one-record change, drifted";
 /** "Route53RecordSync" (the configuration the targets are checked on), a labelled variant of it, or "baseline". */
 export type Subject = string;
 
 export const SYNC = "Route53RecordSync";
 export const BASELINE = "baseline";
 
-export const SCENARIOS: readonly Scenario[] = ["first sync", "no-op sync", "one-record change"];
+export const SCENARIOS: readonly Scenario[] = ["first sync", "no-op sync", "one-record change", "one-record add", "one-record removal", "one-record change, drifted"];
+
+/** The one-record scenarios the issue's target (<= 1 change call, <= 2 reads, zone pinned) applies to. */
+export const ONE_RECORD: readonly Scenario[] = ["one-record change", "one-record add", "one-record removal"];
+
+/** The update protocol measured beside the default (targeted reads before the request). */
+export const READ_FIRST = "Route53RecordSync, read-first (EIM_ROUTE53_UPDATE_PLAN=read-first)";
 
 export interface Measurement {
     readonly n: number;
@@ -62,6 +75,9 @@ export function baselineCalls(n: number, scenario: Scenario): Record<string, num
         case "no-op sync":
             return { ListResourceRecordSets: n };
         case "one-record change":
+        case "one-record add":
+        case "one-record removal":
+        case "one-record change, drifted":
             return { [CHANGE]: 1, [WAIT]: 1 };
     }
 }
@@ -119,6 +135,13 @@ export function checkTargets(ms: readonly Measurement[], n = 1000): TargetCheck[
             name: `N=${noop.n} no-op sync: 0 change calls${noop.subject === SYNC ? "" : ` (${noop.subject})`}`,
             pass: changeCalls(noop.calls) === 0,
             detail: `${changeCalls(noop.calls)} ChangeResourceRecordSets, ${totalCalls(noop.calls)} calls in all`,
+        });
+    }
+    for (const m of ms.filter((x) => x.subject === SYNC && x.n >= n && ONE_RECORD.includes(x.scenario))) {
+        checks.push({
+            name: `N=${m.n} ${m.scenario} (zone pinned): <= 1 change call and <= 2 read calls`,
+            pass: changeCalls(m.calls) <= 1 && readCalls(m.calls) <= 2,
+            detail: `${changeCalls(m.calls)} change, ${readCalls(m.calls)} reads (${describeCalls(m.calls) || "none"})`,
         });
     }
     if (!first) return checks; // N = 1000 not among --sizes: nothing there to check

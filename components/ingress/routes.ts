@@ -68,9 +68,9 @@ export function appRoute(app: AppConfig, gateway: GatewayBackend, dependsOn: pul
     };
 }
 
-/** kube-ops-view's hostname, or no route at all when it is disabled or not deployed. */
+/** kube-ops-view's hostname, or no route at all when it is disabled, not deployed or exposed through its own NLB. */
 export function kubeOpsViewRoutes(kubeOpsView: KubeOpsViewConfig, service: BackendService | undefined): IngressRoute[] {
-    if (!kubeOpsView.enabled || service === undefined) {
+    if (!kubeOpsView.enabled || service === undefined || kubeOpsView.expose === "service") {
         return [];
     }
     return [

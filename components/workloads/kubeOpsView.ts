@@ -1,4 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
 import { KubeOpsViewConfig } from "../../config";
+import { HOSTNAME_ANNOTATION } from "../dnsSources/annotations";
 
 export const kubeOpsViewChart = {
     repo: "https://geek-cookbook.github.io/charts/",
@@ -34,6 +37,37 @@ export function kubeOpsViewValues(cfg: KubeOpsViewConfig): Record<string, unknow
         resources: {
             requests: { cpu: "50m", memory: "128Mi" },
             limits: { memory: "256Mi" },
+        },
+    };
+}
+
+/**
+ * `kubeOpsView.expose: service`: a LoadBalancer Service of its own (not the
+ * chart's, which no Pulumi transform can see), served by the AWS Load
+ * Balancer Controller as an NLB that sends traffic straight to the pod IPs
+ * on port 8080, health-checked on /health, and annotated with its hostname
+ * so the DNS sources alias it.
+ */
+export function kubeOpsViewServiceArgs(cfg: KubeOpsViewConfig, scheme: pulumi.Input<string>): k8s.core.v1.ServiceArgs {
+    return {
+        metadata: {
+            name: `${kubeOpsViewChart.serviceName}-nlb`,
+            namespace: kubeOpsViewChart.namespace,
+            labels: { "app.kubernetes.io/part-of": "eks-ingress-mesh", "app.kubernetes.io/managed-by": "pulumi" },
+            annotations: pulumi.output(scheme).apply((s) => ({
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": s,
+                "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+                "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/health",
+                [HOSTNAME_ANNOTATION]: cfg.hostname,
+            })),
+        },
+        spec: {
+            type: "LoadBalancer",
+            // The chart's pod labels (k8s-at-home common: chart name and release name).
+            selector: { "app.kubernetes.io/name": kubeOpsViewChart.chart, "app.kubernetes.io/instance": kubeOpsViewChart.releaseName },
+            ports: [{ name: "http", port: kubeOpsViewChart.servicePort, targetPort: kubeOpsViewChart.servicePort, protocol: "TCP" }],
         },
     };
 }

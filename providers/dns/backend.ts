@@ -83,32 +83,46 @@ export interface DnsBackendClient {
  * non-atomic backend (Azure) before the conflict showed.
  */
 export class LiveStateChangedError extends Error {
-    readonly code = "LiveStateChanged";
-    constructor(
-        readonly backend: string,
-        readonly conflicts: readonly string[],
-        readonly applied: number,
-    ) {
-        super(
+    declare readonly code: "LiveStateChanged";
+    declare readonly backend: string;
+    declare readonly conflicts: readonly string[];
+    declare readonly applied: number;
+    constructor(backend: string, conflicts: readonly string[], applied: number) {
+        const message =
             `${backend}: the live zone changed since it was read (${conflicts.join("; ")}); ` +
-                `${applied} record set(s) were written before this; read the zone again and re-plan`,
-        );
-        this.name = "LiveStateChangedError";
+            `${applied} record set(s) were written before this; read the zone again and re-plan`;
+        super(message);
+        return ownError(Object.getPrototypeOf(this) as object, message, { name: "LiveStateChangedError", code: "LiveStateChanged", backend, conflicts, applied });
     }
+}
+
+/**
+ * A real Error carrying `fields`, with the class's prototype. Pulumi's closure serializer turns
+ * `super(message)` into a call that leaves `this` without message or field initializers (and
+ * not an Error), so an error class used inside a dynamic provider must build its object itself.
+ */
+function ownError<T extends object>(prototype: object, message: string, fields: T): Error & T {
+    const err = Object.assign(new Error(message), fields);
+    Object.setPrototypeOf(err, prototype);
+    return err;
+}
+
+/** The message of anything thrown (serialized error classes are not `instanceof Error`). */
+export function errorMessage(err: unknown): string {
+    const message = (err as { message?: unknown } | null)?.message;
+    return typeof message === "string" && message !== "" ? message : String(err);
 }
 
 /** Any other failure of a backend call, with what was asked and what the service said. */
 export class DnsBackendError extends Error {
-    constructor(
-        readonly backend: string,
-        /** A stable code: the service's error code, or one of ours (e.g. "CnameConflict", "LimitExceeded"). */
-        readonly code: string,
-        message: string,
-        readonly status?: number,
-        readonly applied = 0,
-    ) {
+    declare readonly backend: string;
+    /** A stable code: the service's error code, or one of ours (e.g. "CnameConflict", "LimitExceeded"). */
+    declare readonly code: string;
+    declare readonly status?: number;
+    declare readonly applied: number;
+    constructor(backend: string, code: string, message: string, status?: number, applied = 0) {
         super(`${backend}: ${message}`);
-        this.name = "DnsBackendError";
+        return ownError(Object.getPrototypeOf(this) as object, `${backend}: ${message}`, { name: "DnsBackendError", backend, code, status, applied });
     }
 }
 

@@ -148,8 +148,14 @@ function stripZonePrefix(id: string): string {
     return id.replace(/^\/?hostedzone\//, "");
 }
 
+/** Route53 in another account: the role to assume (with STS AssumeRole, from the SDK's default chain) and its external id. */
+export interface Route53AssumeRole {
+    readonly assumeRoleArn?: string;
+    readonly externalId?: string;
+}
+
 /** Builds a client for one provider operation. */
-export async function createRoute53Api(): Promise<Route53Api> {
+export async function createRoute53Api(options: Route53AssumeRole = {}): Promise<Route53Api> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk: typeof Route53Sdk = require("@aws-sdk/client-route-53");
     const counts = { read: 0, change: 0 };
@@ -157,7 +163,9 @@ export async function createRoute53Api(): Promise<Route53Api> {
     const maxAttempts = Number(process.env.AWS_MAX_ATTEMPTS) || DEFAULT_MAX_ATTEMPTS;
     maxRequestsPerSecond(); // fail fast on a malformed setting
 
-    const build = (region?: string): Route53Sdk.Route53Client => new sdk.Route53Client({ retryMode: "adaptive", maxAttempts, ...(region ? { region } : {}) });
+    const credentials = options.assumeRoleArn ? assumedRoleCredentials(options.assumeRoleArn, options.externalId) : undefined;
+    const build = (region?: string): Route53Sdk.Route53Client =>
+        new sdk.Route53Client({ retryMode: "adaptive", maxAttempts, ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) });
     let client = build();
     // Route53 is global; without a configured region, sign for us-east-1 rather than fail.
     try {
@@ -299,4 +307,18 @@ export async function createRoute53Api(): Promise<Route53Api> {
         calls: () => ({ ...counts }),
         destroy: () => client.destroy(),
     };
+}
+
+/**
+ * Temporary credentials of `roleArn` (STS AssumeRole signed with the default credential chain:
+ * static keys, profile, IRSA / web identity, instance role), refreshed before they expire.
+ */
+function assumedRoleCredentials(roleArn: string, externalId: string | undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const providers: typeof import("@aws-sdk/credential-providers") = require("@aws-sdk/credential-providers");
+    return providers.fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: "eks-ingress-mesh-record-sync", ...(externalId ? { ExternalId: externalId } : {}) },
+        // STS is regional; without a configured region the global endpoint's region signs
+        clientConfig: { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1" },
+    });
 }

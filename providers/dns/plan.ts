@@ -158,7 +158,7 @@ export function planChanges(input: PlanInput): Plan {
     };
 
     /** Makes the marker at `mName` say `labels`: created, or replaced (DELETE exact + CREATE). */
-    const ensureMarker = (d: NormalizedRecord, mName: string, labels: MarkerLabels): void => {
+    const ensureMarker = (d: NormalizedRecord, mName: string, labels: MarkerLabels, touch: boolean): void => {
         const marker = markerAt(zone, mName, "typed", registries.decode);
         if (zone.get(mName, "CNAME").length > 0) {
             conflict(d.name, d.type, `its ownership marker name ${mName} is taken by a CNAME`);
@@ -168,7 +168,7 @@ export function planChanges(input: PlanInput): Plan {
             conflict(d.name, d.type, `its ownership marker name ${mName} holds a TXT record that is not an ExternalDNS marker`);
         } else if (!isOurs(marker, registries)) {
             conflict(d.name, d.type, `its ownership marker ${mName} belongs to "${marker.labels[OWNER_LABEL] ?? "(no owner label)"}", not "${owner}"`);
-        } else if (markerOutdated(marker, labels, d.resource !== undefined, input.encrypted ?? false)) {
+        } else if (touch || markerOutdated(marker, labels, d.resource !== undefined, input.encrypted ?? false)) {
             set.add(d.name, "DELETE", asListed(marker.rrset), mName);
             set.add(d.name, "CREATE", markerRrset(mName, encode(labels, marker.nonce)), mName);
         }
@@ -188,20 +188,22 @@ export function planChanges(input: PlanInput): Plan {
                 continue;
             }
             set.add(d.name, "CREATE", toRrset(d), d.name);
-        } else if (!sameRecordData(own.record, d) && policy !== "create-only") {
-            if ((own.record.alias === undefined) === (d.alias === undefined)) {
-                set.add(d.name, "UPSERT", toRrset(d), d.name);
-            } else {
-                set.add(d.name, "DELETE", asListed(own.rrset), d.name);
-                set.add(d.name, "CREATE", toRrset(d), d.name);
-            }
+        }
+        // A value change is DELETE (exact old set) + CREATE, and the marker that makes the record
+        // ours is DELETEd with its exact value and CREATEd again in the same request: never an
+        // UPSERT, so the request carries its own preconditions (the record as planned from, and
+        // still ours) and Route53 refuses it whole when either drifted.
+        const replaced = own.kind === "owned" && !sameRecordData(own.record, d) && policy !== "create-only";
+        if (replaced) {
+            set.add(d.name, "DELETE", asListed(own.rrset), d.name);
+            set.add(d.name, "CREATE", toRrset(d), d.name);
         }
 
         const liveResource = own.kind === "owned" ? own.record.resource : undefined;
         const labels = markerLabels(owner, d.resource ?? liveResource, registries.instance);
         const wanted = [markerName(registries.current, d.name, d.type, zoneName)];
         if (input.legacyAliasMarkers && d.type === "A" && d.alias) wanted.push(markerName(registries.current, d.name, "CNAME", zoneName));
-        for (const mName of wanted) ensureMarker(d, mName, labels);
+        for (const mName of wanted) ensureMarker(d, mName, labels, replaced);
         if (deletes) {
             for (const stale of ourTypedMarkers(zone, d.name, d.type, registries)) {
                 // a cname- marker beside a live CNAME is that CNAME's marker, not an alias A's legacy one

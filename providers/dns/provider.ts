@@ -21,13 +21,15 @@ import { packBatches } from "./batches";
 import type { ResolvedZone, Route53Api } from "./client";
 import { createRoute53Api, isZoneNotFound, mayHaveApplied, mayHaveBeenApplied } from "./client";
 import { diffState } from "./diff";
-import { withoutDot } from "./names";
+import { normalizeListedName, withoutDot } from "./names";
 import type { Registries } from "./ownership";
 import { heldKeysInZone, indexZone, namesToRead, ownedView } from "./ownership";
 import type { Conflict, Plan } from "./plan";
 import { planChanges, registryOf } from "./plan";
+import type { StateDelta } from "./delta";
+import { stateDelta, withLiveNames } from "./delta";
 import { chooseReadStrategy } from "./readStrategy";
-import { recordKey, resolveSameZoneAliases } from "./records";
+import { isManagedType, recordKey, resolveSameZoneAliases } from "./records";
 import type { Registry } from "./registry";
 import { INSTANCE_ID_LENGTH } from "./registry";
 import type { Key } from "./state";
@@ -86,6 +88,53 @@ async function readLive(api: Route53Api, zone: ResolvedZone, keys: readonly Key[
     return strategy.kind === "zone" ? api.listZone(zone.zoneId) : api.listNames(zone.zoneId, names);
 }
 
+/**
+ * The first round of an incremental update: the zone as the previous state says it is at the
+ * changed names, with the names where a record is to be created read live (and, when something
+ * already lives there, the markers deciding who owns it).
+ */
+async function readAssumed(api: Route53Api, zone: ResolvedZone, delta: StateDelta, registries: Registries): Promise<Rrset[]> {
+    if (delta.namesToRead.length === 0) return delta.assumed;
+    if (chooseReadStrategy(zone.recordCount, delta.namesToRead.length).kind === "zone") return api.listZone(zone.zoneId);
+    const live = await api.listNames(zone.zoneId, delta.namesToRead);
+    const found = live.filter((r) => isManagedType(r.Type)).map((r) => ({ name: normalizeListedName(r.Name), type: r.Type }));
+    const markers = namesToRead(found, zone.zoneName, registries).filter((n) => !delta.namesToRead.includes(n));
+    const more = markers.length > 0 ? await api.listNames(zone.zoneId, markers) : [];
+    return withLiveNames(delta.assumed, [...live, ...more], [...delta.namesToRead, ...markers]);
+}
+
+/**
+ * How an update starts (EIM_ROUTE53_UPDATE_PLAN, read at call time): `state` (default) sends the
+ * compare-and-swap request planned from the previous state and reads only when Route53 refuses
+ * it; `read-first` reads the changed names first (one call per name) and plans from those reads.
+ * Both touch only the changed names; the benchmark measures both (README "DNS benchmark").
+ */
+export function updatePlanMode(env: Record<string, string | undefined> = process.env): "state" | "read-first" {
+    const raw = (env.EIM_ROUTE53_UPDATE_PLAN ?? "").trim();
+    if (raw === "" || raw === "state") return "state";
+    if (raw === "read-first") return "read-first";
+    throw new Error(`EIM_ROUTE53_UPDATE_PLAN must be "state" or "read-first", got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * Whether an update may plan from its previous state: same zone, same marker naming and owner,
+ * an instance id, a record list, plain markers written the default way (an encrypted marker's
+ * nonce and the pre-v0.22 extra markers are not in the state) and no half-done migration.
+ */
+function incrementalEligible(inputs: NormalizedInputs, olds: Props, registries: Registries): boolean {
+    return (
+        hasRecordList(olds) &&
+        stateInstance(olds) !== undefined &&
+        olds.migratingFrom === undefined &&
+        registries.previous !== undefined &&
+        sameRegistry(registries.previous, registries.current) &&
+        inputs.txtEncryptionKey === undefined &&
+        (olds.txtEncryptionKey === undefined || olds.txtEncryptionKey === "") &&
+        inputs.markerCompat !== "pre-v0.22" &&
+        olds.markerCompat !== "pre-v0.22"
+    );
+}
+
 function conflictMessage(zone: ResolvedZone, owner: string, conflicts: readonly Conflict[], applied: number): string {
     const lines = conflicts.map((c) => `  - ${c.reason}`).join("\n");
     const what = applied === 0 ? "nothing was changed" : `${applied} request(s) applied before the zone changed under this sync; nothing more was changed`;
@@ -139,9 +188,9 @@ async function applyPlan(api: Route53Api, zone: ResolvedZone, plan: Plan, owner:
                 `Route53RecordSync: change request ${i + 1} of ${batches.length} for zone ${zone.zoneName} (${zone.zoneId}) failed: ${message}\n` +
                     `${i} request(s) were applied, each complete with its ownership markers; running the update again continues from the live zone.`,
             );
-            if (mayHaveBeenApplied(err) || (err as { code?: string }).code === "InvalidChangeBatch") {
-                return { changeIds, sent: i + 1, replanAfter: failure };
-            }
+            if (mayHaveBeenApplied(err)) return { changeIds, sent: i + 1, replanAfter: failure };
+            // refused on its first attempt: Route53 applied nothing of it (a request is atomic)
+            if ((err as { code?: string }).code === "InvalidChangeBatch") return { changeIds, sent: i, replanAfter: failure };
             throw syncFailure(failure.message, i > 0 || mayHaveApplied(err));
         }
     }
@@ -158,6 +207,11 @@ interface SyncContext {
     readonly legacyAliasMarkers: boolean;
     /** Reads the live records the plan needs (targeted or whole zone). */
     readonly read: () => Promise<Rrset[]>;
+    /**
+     * The first round's zone when it is planned from the previous state (a compare-and-swap
+     * request: applied only if nothing drifted, else refused whole and planned again from `read`).
+     */
+    readonly assume?: () => Promise<Rrset[]>;
 }
 
 /**
@@ -174,8 +228,10 @@ async function converge(
     let counts: ChangeCounts = NO_CHANGES;
     let sent = 0;
     try {
+        const rounds = MAX_ROUNDS + (ctx.assume ? 1 : 0);
         for (let round = 1; ; round++) {
-            const live = await ctx.read();
+            const fromState = round === 1 && ctx.assume !== undefined;
+            const live = fromState && ctx.assume ? await ctx.assume() : await ctx.read();
             const plan = planChanges({
                 zone: indexZone(ctx.zone.zoneName, live),
                 desired,
@@ -186,7 +242,8 @@ async function converge(
                 encrypted: ctx.encrypted,
                 legacyAliasMarkers: ctx.legacyAliasMarkers,
             });
-            if (round === 1) counts = plan.counts;
+            // a refused compare-and-swap request wrote nothing: the counts are the re-plan's
+            if (round === 1 || (ctx.assume && round === 2 && sent === 0)) counts = plan.counts;
             if (plan.conflicts.length > 0) {
                 throw syncFailure(conflictMessage(ctx.zone, ctx.owner, plan.conflicts, changeIds.length), sent > 0);
             }
@@ -194,7 +251,7 @@ async function converge(
             sent += applied.sent;
             changeIds.push(...applied.changeIds);
             if (!applied.replanAfter) return { changeIds, counts };
-            if (round >= MAX_ROUNDS) throw syncFailure(applied.replanAfter.message, true);
+            if (round >= rounds) throw syncFailure(applied.replanAfter.message, true);
         }
     } catch (err) {
         if (isSyncFailure(err)) throw sent > 0 && !err.mayHaveChanged ? syncFailure(err.message, true) : err;
@@ -220,6 +277,9 @@ async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | unde
         };
         const previous = olds && sameZone ? stateHeldKeys(olds) : [];
         const readKeys = unionKeys(desired, previous);
+        // an update plans from what changed since the previous state; create, a zone move and
+        // states that cannot say what they wrote read every name they concern
+        const delta = olds && sameZone && incrementalEligible(inputs, olds, registries) ? stateDelta(olds, zone.zoneName, desired, registries, inputs.policy) : undefined;
         const ctx: SyncContext = {
             api,
             zone,
@@ -228,11 +288,14 @@ async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | unde
             encode: codec.encode,
             encrypted: codec.encrypted,
             legacyAliasMarkers: inputs.markerCompat === "pre-v0.22",
-            read: () => readLive(api, zone, readKeys, registries),
+            read: () => readLive(api, zone, delta ? delta.keys : readKeys, registries),
+            ...(delta && updatePlanMode() === "state" ? { assume: () => readAssumed(api, zone, delta, registries) } : {}),
         };
         const base = { ...inputs, zoneId: zone.zoneId, instanceId };
         try {
-            const { changeIds, counts } = await converge(ctx, desired, () => previous, inputs.policy);
+            const { changeIds, counts } = delta
+                ? await converge(ctx, delta.desired, () => delta.previous, inputs.policy)
+                : await converge(ctx, desired, () => previous, inputs.policy);
             // under upsert-only / create-only, records left out stay held by this instance
             const kept = inputs.policy === "sync" ? [] : previous;
             return {
@@ -272,7 +335,7 @@ function sameRegistry(a: Registry, b: Registry): boolean {
 
 /** What this instance holds among `keys`, read live. */
 async function liveState(ctx: SyncContext, keys: readonly Key[]): Promise<{ records: NormalizedRecord[]; claims: Key[] }> {
-    const live = await ctx.read();
+    const live = await readLive(ctx.api, ctx.zone, keys, ctx.registries);
     const view = ownedView(indexZone(ctx.zone.zoneName, live), keys, ctx.registries);
     return { records: view.records, claims: view.claims };
 }

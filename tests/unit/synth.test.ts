@@ -62,7 +62,7 @@ describe("offline synth", function () {
                 /kubernetes:helm\.sh\/v3:Release {2}workloads-kube-ops-view {2}\(chart kube-ops-view 1\.2\.2\)/,
                 /kubernetes:apps\/v1:Deployment {2}workloads-app-stable/,
                 /kubernetes:apps\/v1:Deployment {2}workloads-app-canary/,
-                /Route53RecordSync {2}dns-records {2}\(2 records in example\.com: A app\.example\.com, A kubeopsview\.example\.com\)/,
+                /Route53RecordSync {2}dns-records {2}\(2 records in example\.com: A app\.example\.com ← ingress\/istio-ingress\/app, A kubeopsview\.example\.com ← ingress\/kube-system\/kube-ops-view\)/,
                 /TrafficSplit {2}mesh-traffic-split {2}\(VirtualService demo\/app: stable 99% \/ canary 1%\)/,
             ]) {
                 assert.match(result.stdout, pattern);

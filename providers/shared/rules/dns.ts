@@ -40,7 +40,7 @@ export function isTxtSuffix(value: string): boolean {
 }
 
 export const TXT_SUFFIX: Rule = {
-    rule: 'may only contain a-z, 0-9, "-", "_", "%{record_type}" and single dots (not trailing); exclusive with txtPrefix',
+    rule: 'may only contain a-z, 0-9, "-", "_", "%{record_type}" and single dots (not trailing)',
     test: (v) => typeof v === "string" && isTxtSuffix(v),
 };
 

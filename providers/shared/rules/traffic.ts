@@ -18,6 +18,8 @@
  * verdict in the same words.
  */
 import { parseDuration } from "../duration";
+// The list lives beside TrafficSplit's check, which is serialized into state: one copy, no extra module in the provider.
+import { RETRY_CONDITIONS } from "../../traffic/check";
 import { closest } from "./didYouMean";
 import { BOOLEAN, integerRule, numberRule, Rule } from "./rule";
 
@@ -42,25 +44,6 @@ export const ISTIO_DURATION = durationRule(1);
 /** Envoy's local rate limit refuses a token bucket refilled more often than every 50ms. */
 export const FILL_INTERVAL = durationRule(50);
 
-/** Envoy `retry_on` conditions Istio accepts (plus 3-digit status codes). */
-export const RETRY_CONDITIONS: readonly string[] = [
-    "5xx",
-    "gateway-error",
-    "reset",
-    "reset-before-request",
-    "connect-failure",
-    "envoy-ratelimited",
-    "retriable-4xx",
-    "refused-stream",
-    "retriable-status-codes",
-    "retriable-headers",
-    "http3-post-connect-failure",
-    "cancelled",
-    "deadline-exceeded",
-    "internal",
-    "resource-exhausted",
-    "unavailable",
-];
 
 const isRetryCondition = (c: string) => RETRY_CONDITIONS.includes(c.trim()) || /^[1-5]\d\d$/.test(c.trim());
 

@@ -133,16 +133,33 @@ describe("dns plan: examples", () => {
         assert.strictEqual(model.get("cname-www.example.com.", "TXT"), undefined);
     });
 
-    it("updates a TTL or alias target with one UPSERT and keeps the marker", () => {
+    it("updates a TTL or alias target as a compare-and-swap: DELETE exact + CREATE of the record and of its marker, in one request", () => {
         const model = new ZoneModel(ZONE, BASE);
         sync(model, { desired: records([a("app"), alias("api")]) });
+        const markerBefore = model.get("a-app.example.com.", "TXT");
         const { requests } = sync(model, { desired: records([a("app", "192.0.2.1", 60), alias("api", "lb-2.us-east-1.elb.amazonaws.com")]), previous: records([a("app"), alias("api")]) });
-        assert.deepStrictEqual(summary(requests), [["UPSERT app.example.com. A", "UPSERT api.example.com. A"]]);
+        assert.deepStrictEqual(summary(requests).map((r) => [...r].sort()), [
+            [
+                "CREATE a-api.example.com. TXT",
+                "CREATE a-app.example.com. TXT",
+                "CREATE api.example.com. A",
+                "CREATE app.example.com. A",
+                "DELETE a-api.example.com. TXT",
+                "DELETE a-app.example.com. TXT",
+                "DELETE api.example.com. A",
+                "DELETE app.example.com. A",
+            ],
+        ]);
+        assert.ok(requests[0].every((c) => c.action !== "UPSERT"), "never an UPSERT: it would carry no precondition");
+        assert.deepStrictEqual(model.get("a-app.example.com.", "TXT"), markerBefore, "the marker is rewritten with the same value");
+        assert.strictEqual(model.get("app.example.com.", "A")?.TTL, 60);
     });
 
     it("applies the policies: sync deletes, upsert-only updates but never deletes, create-only only creates", () => {
         const initial = records([a("keep"), a("drop")]);
         const next = records([a("keep", "192.0.2.7"), a("add")]);
+        // a value change: the record and its marker, each DELETEd exactly and CREATEd
+        const KEEP_REPLACED = ["CREATE a-keep.example.com. TXT", "CREATE keep.example.com. A", "DELETE a-keep.example.com. TXT", "DELETE keep.example.com. A"];
         const outcome = (policy: Policy) => {
             const model = new ZoneModel(ZONE, BASE);
             sync(model, { desired: initial });
@@ -153,9 +170,9 @@ describe("dns plan: examples", () => {
             "CREATE add.example.com. A",
             "DELETE a-drop.example.com. TXT",
             "DELETE drop.example.com. A",
-            "UPSERT keep.example.com. A",
-        ]);
-        assert.deepStrictEqual(outcome("upsert-only"), ["CREATE a-add.example.com. TXT", "CREATE add.example.com. A", "UPSERT keep.example.com. A"]);
+            ...KEEP_REPLACED,
+        ].sort());
+        assert.deepStrictEqual(outcome("upsert-only"), ["CREATE a-add.example.com. TXT", "CREATE add.example.com. A", ...KEEP_REPLACED].sort());
         assert.deepStrictEqual(outcome("create-only"), ["CREATE a-add.example.com. TXT", "CREATE add.example.com. A"]);
     });
 

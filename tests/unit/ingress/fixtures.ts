@@ -7,7 +7,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig, StackConfig } from "../../../config";
 import { IngressArgs } from "../../../components/ingress";
-import { MockResource } from "../../../synth/mockCloud";
+import * as assert from "assert";
+import { SOURCE_TYPES } from "../../../components/dnsSources/collector";
+import { sourceRecords } from "../../../components/dnsSources/endpoints";
+import { MockResource, ProgramRun } from "../../../synth/mockCloud";
 import { validateManifest } from "../../../synth/validateManifest";
 
 export const config = (raw: Record<string, unknown> = {}): StackConfig => loadStackConfig({ domain: "example.com", ...raw }, { stack: "dev" });
@@ -59,4 +62,21 @@ export function assertValidManifests(resources: MockResource[]): void {
     for (const r of resources) {
         validateManifest(manifestOf(r));
     }
+}
+
+/**
+ * What the DNS sources (components/dnsSources) make of the run's annotated
+ * Ingresses and Services: one entry per record, alias target or values.
+ */
+export function sourcedRecords(run: ProgramRun, domain = "example.com"): Array<{ hostname: string; aliasTarget?: string; values?: string[]; type: string; resource: string }> {
+    return Object.entries(SOURCE_TYPES).flatMap(([type, kind]) =>
+        run.byType(type).flatMap((r) => {
+            const result = sourceRecords(
+                { kind, namespace: r.inputs.metadata?.namespace ?? "default", name: r.inputs.metadata?.name, annotations: r.inputs.metadata?.annotations, serviceType: r.inputs.spec?.type, status: r.state.status },
+                domain,
+            );
+            assert.deepStrictEqual(result.problems, []);
+            return result.records.map((rec) => ({ hostname: rec.name.replace(/\.$/, ""), aliasTarget: rec.alias?.dnsName, values: rec.values, type: rec.type, resource: rec.resource }));
+        }),
+    );
 }

@@ -5,9 +5,9 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, MonitoringArgs, MonitoringConfig } from "../../../components/monitoring";
-import { ProgramRun, runUnderMocks, settle } from "../../../synth/mockCloud";
+import { ProgramRun, runUnderMocks } from "../../../synth/mockCloud";
 import { validateManifest } from "../../../synth/validateManifest";
-import { recordDependsOn } from "../ingress/fixtures";
+import { recordDependsOn, sourcedRecords } from "../ingress/fixtures";
 import { composeMonitoring, internalTools, PASSWORD, publicTools } from "./fixtures";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -33,7 +33,7 @@ async function runMonitoring(monitoring: MonitoringConfig, over: Partial<Monitor
         dependsOn = recordDependsOn();
         return composed.program();
     }, { config: {} });
-    const records = composed.ingress ? await Promise.all(composed.ingress.records.map((r) => settle(r.hostname))) : [];
+    const records = composed.ingress ? sourcedRecords(run).map((r) => r.hostname) : [];
     return { run, monitoring: composed.monitoring, records, dependsOn, error: composed.error };
 }
 

@@ -70,7 +70,11 @@ describe("offline synth with monitoring on (index.ts wiring)", function () {
             ]) {
                 assert.ok(run.stdout.includes(line), `tree lists ${line}\n${run.stdout}`);
             }
-            assert.match(run.stdout, /dns-records {2}\(3 records in example\.net: A app\.example\.net, A kiali\.example\.net, A grafana\.example\.net\)/);
+            // The records come from the tools' Ingresses (the DNS layer's annotation sources).
+            assert.match(
+                run.stdout,
+                /dns-records {2}\(3 records in example\.net: A app\.example\.net ← ingress\/istio-ingress\/app, A kiali\.example\.net ← ingress\/istio-system\/kiali, A grafana\.example\.net ← ingress\/istio-system\/grafana\)/,
+            );
         });
 
         it("points both tools at the mesh's Prometheus and routes each host to its Service in istio-system", () => {

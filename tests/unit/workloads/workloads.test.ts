@@ -4,7 +4,7 @@ import { appRoute, Ingress, kubeOpsViewRoutes } from "../../../components/ingres
 import { Workloads } from "../../../components/workloads";
 import { StackConfig } from "../../../config";
 import { ProgramRun, runUnderMocks, settle } from "../../../synth/mockCloud";
-import { assertValidManifests, config, ingressArgs, k8sOptions, manifestOf } from "../ingress/fixtures";
+import { assertValidManifests, config, ingressArgs, k8sOptions, manifestOf, sourcedRecords } from "../ingress/fixtures";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -40,7 +40,8 @@ async function runEdge(cfg: StackConfig): Promise<{ run: ProgramRun; records: st
         },
         { config: {} },
     );
-    const records = await Promise.all(ingress!.records.map((r) => settle(r.hostname)));
+    assert.ok(ingress);
+    const records = sourcedRecords(run).map((r) => r.hostname);
     return { run, records };
 }
 
