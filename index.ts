@@ -76,6 +76,7 @@ export = async (userResources: UserResources = declareUserResources) => {
         txtSuffix: config.dns.txtSuffix,
         markerCompat: config.dns.markerCompat,
         txtEncryptionKey: config.dns.txtEncryptionKey,
+        assumeRole: config.dns.assumeRoleArn ? { roleArn: config.dns.assumeRoleArn, externalId: config.dns.externalId } : undefined,
         provider: config.dns.provider,
         azure: config.dns.azure,
         google: config.dns.google,

@@ -16,7 +16,7 @@ import { subnetLayout } from "../components/subnets";
 import { PROMETHEUS_SERVICE } from "../components/mesh/istio";
 import { MIN_ADMIN_PASSWORD_LENGTH, monitoringProblems } from "../components/monitoring/settings";
 import { integerRule, oneOfRule, Rule } from "../providers/shared/rules/rule";
-import { MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
+import { ASSUME_ROLE_ARN, EXTERNAL_ID, MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
 import * as traffic from "../providers/shared/rules/traffic";
 import { AZURE_CLIENT_SECRET, GOOGLE_SERVICE_ACCOUNT_KEY, AZURE_GUID, AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, DNS_PROVIDERS, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT } from "../providers/shared/rules/dnsBackends";
 import * as fromCheck from "./providerRules";
@@ -137,6 +137,8 @@ const dns = group(
             (k) => (k === undefined || k === "" ? undefined : pulumi.secret(k)),
         ),
         records: list<StaticRecord>({ description: "static records (A, AAAA, CNAME, TXT), owned like the rest, e.g. a domain-verification TXT", rule: STATIC_RECORDS }),
+        assumeRoleArn: optionalText({ description: "IAM role the record sync assumes for a hosted zone in another account (route53)", rule: ASSUME_ROLE_ARN }),
+        externalId: optionalText({ description: "ExternalId the assumed role's trust policy requires", rule: EXTERNAL_ID }),
         provider: choice(DNS_PROVIDERS, { description: "route53 | azure | google: where the zone lives", rule: oneOfRule(DNS_PROVIDERS), default: "route53" }),
         azure: optionalGroup(
             {
@@ -186,6 +188,7 @@ const dns = group(
                         d.provider !== "azure" && d.azure !== undefined ? "dns.azure" : undefined,
                         d.provider !== "google" && d.google !== undefined ? "dns.google" : undefined,
                         d.provider !== "route53" && d.zoneId !== undefined ? "dns.zoneId" : undefined,
+                        d.provider !== "route53" && d.assumeRoleArn !== undefined ? "dns.assumeRoleArn" : undefined,
                     ].filter((k) => k !== undefined);
                     return misplaced.length === 0 ? undefined : `is ${d.provider}: ${misplaced.join(", ")} would be ignored; remove ${misplaced.length === 1 ? "it" : "them"}`;
                 },
@@ -199,6 +202,12 @@ const dns = group(
                     (d.azure?.clientSecret !== undefined || d.google?.serviceAccountKey !== undefined) && !env.isSecret("dns")
                         ? `${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path ${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} …`
                         : undefined,
+            },
+            {
+                key: "externalId",
+                rule: "only with dns.assumeRoleArn",
+                uses: ["assumeRoleArn", "externalId"],
+                test: (d) => (d.externalId !== undefined && d.assumeRoleArn === undefined ? "is only used with dns.assumeRoleArn; set both or neither" : undefined),
             },
             {
                 key: "txtSuffix",

@@ -49,6 +49,10 @@ export interface Route53RecordSyncArgs {
     readonly markerCompat?: pulumi.Input<MarkerCompat>;
     /** ExternalDNS's --txt-encrypt-aes-key (32 bytes, plain or base64): markers are written encrypted. Kept secret in state. */
     readonly txtEncryptionKey?: pulumi.Input<string>;
+    /** IAM role to assume (STS AssumeRole with the default credential chain) for a hosted zone in another account. */
+    readonly assumeRoleArn?: pulumi.Input<string>;
+    /** ExternalId required by that role's trust policy. */
+    readonly externalId?: pulumi.Input<string>;
 }
 
 export class Route53RecordSync extends pulumi.dynamic.Resource {

@@ -64,6 +64,10 @@ export interface RecordSyncInputs {
     readonly markerCompat?: MarkerCompat;
     /** ExternalDNS's --txt-encrypt-aes-key (32 bytes, plain or base64); set = markers encrypted. Secret. */
     readonly txtEncryptionKey?: string;
+    /** Role assumed (STS AssumeRole, default credential chain) for a hosted zone in another account. */
+    readonly assumeRoleArn?: string;
+    /** ExternalId the role's trust policy requires. */
+    readonly externalId?: string;
 }
 
 /** A normalized alias target: lower-case FQDN with trailing dot, zone id always known. */
@@ -103,6 +107,8 @@ export interface NormalizedInputs {
     readonly txtWildcardReplacement: string;
     readonly markerCompat: MarkerCompat;
     readonly txtEncryptionKey?: string;
+    readonly assumeRoleArn?: string;
+    readonly externalId?: string;
 }
 
 /** Route53 call counts of one provider operation. */

@@ -52,7 +52,7 @@ describe("offline synth of Azure DNS and Google Cloud DNS stacks", function () {
             azure: { subscriptionId: "00000000-0000-4000-8000-000000000001", resourceGroup: "dns-rg", tenantId: "11111111-1111-4111-8111-111111111111", clientId: "22222222-2222-4222-8222-222222222222", clientSecret: SECRET },
         });
         assert.strictEqual(r.exitCode, 0, r.stderr);
-        assert.match(r.stdout, /DnsRecordSync {2}dns-records {2}\(2 records in example\.com \(Azure DNS, resource group dns-rg\): CNAME app\.example\.com, CNAME kubeopsview\.example\.com\)/);
+        assert.match(r.stdout, /DnsRecordSync {2}dns-records {2}\(2 records in example\.com \(Azure DNS, resource group dns-rg\): CNAME app\.example\.com ← ingress\/istio-ingress\/app, CNAME kubeopsview\.example\.com ← ingress\/kube-system\/kube-ops-view\)/);
         assert.doesNotMatch(r.stdout, /Route53RecordSync/);
         const plan = planOf(r.outDir) as { backend: string; changes: Array<{ deletions: unknown[]; additions: Array<{ name: string; type: string }> }> };
         assert.strictEqual(plan.backend, "azure/00000000-0000-4000-8000-000000000001/dns-rg");
