@@ -5,6 +5,7 @@
  *   cluster    EKS + VPC + node group + VPC CNI + OIDC, or an existing cluster
  *   mesh       Istio, mTLS, resilience policies
  *   workloads  the demo app (stable + canary) and kube-ops-view
+ *   monitoring Kiali and Grafana on the mesh's Prometheus (optional; hostnames become routes, so urls and DNS records)
  *   ingress    AWS Load Balancer Controller and ALB Ingresses in IP mode (the app's waits for the gateway)
  *   canary     the TrafficSplit, once the app and its Ingress exist (its gate needs their traffic)
  *   user       your own objects (userResources.ts); annotate them to get records
@@ -15,6 +16,7 @@ import { Cluster } from "./components/cluster";
 import { Dns } from "./components/dns";
 import { appRoute, Ingress, kubeOpsViewRoutes } from "./components/ingress";
 import { Mesh } from "./components/mesh";
+import { Monitoring } from "./components/monitoring";
 import { Workloads } from "./components/workloads";
 import { DnsSources } from "./components/dnsSources/collector";
 import { withStackWeight } from "./components/dnsSources/stackWeight";
@@ -41,6 +43,12 @@ export = async (userResources: UserResources = declareUserResources) => {
         onCluster,
     );
 
+    const monitoring = new Monitoring(
+        "monitoring",
+        { monitoring: config.monitoring, prometheus: mesh.prometheus, ingress: config.ingress, dependsOn: mesh.addonNeeds },
+        onCluster,
+    );
+
     const ingress = new Ingress(
         "ingress",
         {
@@ -50,7 +58,7 @@ export = async (userResources: UserResources = declareUserResources) => {
             oidcProviderArn: config.cluster.kubeconfig ? undefined : cluster.oidcProviderArn,
             oidcProviderUrl: config.cluster.kubeconfig ? undefined : cluster.oidcProviderUrl,
             ingress: config.ingress,
-            routes: [appRoute(config.app, mesh.gateway), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService)],
+            routes: [appRoute(config.app, mesh.gateway), ...kubeOpsViewRoutes(config.kubeOpsView, workloads.kubeOpsViewService), ...monitoring.routes],
         },
         onCluster,
     );
@@ -70,6 +78,7 @@ export = async (userResources: UserResources = declareUserResources) => {
         markerCompat: config.dns.markerCompat,
         txtEncryptionKey: config.dns.txtEncryptionKey,
         maxWeightStep: config.dns.maxWeightStep,
+        assumeRole: config.dns.assumeRoleArn ? { roleArn: config.dns.assumeRoleArn, externalId: config.dns.externalId } : undefined,
         provider: config.dns.provider,
         azure: config.dns.azure,
         google: config.dns.google,
@@ -91,5 +100,6 @@ export = async (userResources: UserResources = declareUserResources) => {
         dnsSyncPolicy: dns.syncPolicyJson,
         canaryWeight: canary.canaryWeight,
         stableWeight: canary.stableWeight,
+        ...monitoring.outputs,
     };
 };

@@ -47,6 +47,8 @@ export interface DnsArgs {
      * records may still wait on a load balancer's status.
      */
     readonly passThrough?: { readonly records: pulumi.Input<Route53RecordArgs[]>; readonly names: pulumi.Input<string[]> };
+    /** Route53 in another account: the role the record sync assumes, and the ExternalId its trust policy requires. */
+    readonly assumeRole?: { readonly roleArn: pulumi.Input<string>; readonly externalId?: pulumi.Input<string> };
     /** Where the zone lives; default "route53". */
     readonly provider?: DnsProviderKind;
     /** Azure DNS zone; `tenantId`/`clientId`/`clientSecret` (secret) log in with a client secret, else DefaultAzureCredential. */
@@ -97,8 +99,16 @@ export class Dns extends pulumi.ComponentResource {
 
         if (provider === "route53") {
             const lookedUp = args.zoneId === undefined;
-            const zoneId = lookedUp ? aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, { parent: this }).zoneId : pulumi.output(args.zoneId as pulumi.Input<string>);
-            this.recordSync = new Route53RecordSync(`${name}-records`, { ...registry, zoneId, records, ...(args.maxWeightStep === undefined ? {} : { maxWeightStep: args.maxWeightStep }) }, { parent: this });
+            const role = args.assumeRole ? { assumeRoleArn: args.assumeRole.roleArn, externalId: args.assumeRole.externalId } : {};
+            // A zone in another account is not visible to this stack's AWS provider: the sync finds it by name through the assumed role.
+            const pinned = !lookedUp
+                ? pulumi.output(args.zoneId as pulumi.Input<string>)
+                : args.assumeRole
+                  ? undefined
+                  : aws.route53.getZoneOutput({ name: args.domain, privateZone: false }, { parent: this }).zoneId;
+            const sync = new Route53RecordSync(`${name}-records`, { ...registry, ...role, zoneId: pinned, records, ...(args.maxWeightStep === undefined ? {} : { maxWeightStep: args.maxWeightStep }) }, { parent: this });
+            this.recordSync = sync;
+            const zoneId = pinned ?? sync.zoneId;
             this.zoneId = zoneId;
             const typed = pulumi
                 .all([args.domain, names, pulumi.output(args.passThrough?.records ?? [])])

@@ -126,6 +126,8 @@ export class Mesh extends pulumi.ComponentResource {
     readonly appNamespace: pulumi.Output<string>;
     /** "namespace/service:port" of Prometheus when `mesh.prometheus.enabled`. */
     readonly prometheus?: string;
+    /** What a tool reading Prometheus and Istio waits for: istio-system, istiod and the Prometheus release (not the whole Mesh, whose TrafficSplit bakes). */
+    readonly addonNeeds: pulumi.Resource[];
     private readonly baseName: string;
     private readonly split: ReturnType<typeof renderMeshObjects>["split"];
     private readonly kubeconfig: pulumi.Input<string>;
@@ -179,6 +181,7 @@ export class Mesh extends pulumi.ComponentResource {
         custom("local-ratelimit", rateLimit, [istiod, appNs]);
 
         this.gateway = { ...gatewayEndpoint, dependsOn: [ingressGateway, gatewayCr] };
+        this.addonNeeds = [istioNs, istiod, ...(prometheus ? [prometheus] : [])];
         this.splitNeeds = [appNs, istiod, ingressGateway, gatewayCr, destinationRuleCr, ...(prometheus ? [prometheus] : [])];
         this.appNamespace = pulumi.all([appNs.metadata.name, istiod.status]).apply(([ns]) => ns);
 

@@ -41,6 +41,8 @@ export class Monitoring extends pulumi.ComponentResource {
     readonly grafanaAdminSecretName?: string;
     /** "namespace/name" of the ServiceAccount users mint Kiali login tokens for. */
     readonly kialiLoginServiceAccount?: string;
+    /** The stack outputs this layer adds: only the ones that exist (an undefined output is an engine warning). */
+    readonly outputs: Readonly<Record<string, string>>;
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-ingress-mesh:index:Monitoring", name, {}, opts);
@@ -104,6 +106,9 @@ export class Monitoring extends pulumi.ComponentResource {
 
         this.routes = monitoringRoutes(cfg, { namespace, kiali: this.kiali, grafana: this.grafana });
         this.urls = Object.fromEntries(this.routes.map((r) => [r.name, publicUrl(r.host)!]));
+
+        const outputs = { grafanaAdminSecretName: this.grafanaAdminSecretName, kialiLoginServiceAccount: this.kialiLoginServiceAccount };
+        this.outputs = Object.fromEntries(Object.entries(outputs).filter((e): e is [string, string] => e[1] !== undefined));
 
         this.registerOutputs({
             urls: this.urls,

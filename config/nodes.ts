@@ -102,6 +102,8 @@ export const text = (o: LeafOptions<string>): Leaf<string> => leaf("string", o, 
 export const optionalText = (o: LeafOptions<string>): Leaf<string | undefined> => leaf("string", o, false);
 export const integer = (o: LeafOptions<number> & { rule: Rule; default: number | Derived<number> }): Leaf<number> => leaf("integer", o, false);
 export const decimal = (o: LeafOptions<number> & { rule: Rule; default: number }): Leaf<number> => leaf("number", o, false);
+/** A number that may be left unset. */
+export const optionalDecimal = (o: LeafOptions<number> & { rule: Rule }): Leaf<number | undefined> => leaf("number", o, false);
 /** A list whose items the rule checks; default empty. */
 export const list = <T>(o: LeafOptions<T[]> & { rule: Rule }): Leaf<T[]> => leaf("list", { default: [], ...o }, false);
 export const flag = (o: LeafOptions<boolean> & { default: boolean | Derived<boolean> }): Leaf<boolean> => leaf("boolean", { rule: BOOLEAN, ...o }, false);

@@ -31,7 +31,7 @@ function viaCheck(key: string, place: (value: unknown) => Record<string, unknown
 
 const retries = (field: string) => (v: unknown) => ({ retries: { attempts: 1, perTryTimeout: "1s", [field]: v } });
 const analysis = (field: string) => (v: unknown) => ({
-    analysis: { prometheus: "istio-system/prometheus:80", query: "q", requestsQuery: "r", maxErrorRate: 0.05, bakeSeconds: 3600, intervalSeconds: 1, [field]: v },
+    analysis: { prometheus: "istio-system/prometheus:80", query: "q", requestsQuery: "r", latencyQuery: "l", maxErrorRate: 0.05, bakeSeconds: 3600, intervalSeconds: 1, [field]: v },
 });
 
 export const WEIGHT = viaCheck("canary.weight", (v) => ({ canaryWeight: v }), traffic.WEIGHT);
@@ -41,6 +41,7 @@ export const HEADER_VALUE = viaCheck("canary.header.value", (v) => ({ canaryHead
 export const MAX_ERROR_RATE = viaCheck("canary.analysis.maxErrorRate", analysis("maxErrorRate"), traffic.MAX_ERROR_RATE);
 export const BAKE_SECONDS = viaCheck("canary.analysis.bakeSeconds", analysis("bakeSeconds"), traffic.BAKE_SECONDS);
 export const MIN_REQUESTS = viaCheck("canary.analysis.minRequests", analysis("minRequests"), traffic.MIN_REQUESTS);
+export const MAX_LATENCY_MS = viaCheck("canary.analysis.maxLatencyMs", analysis("maxLatencyMs"), traffic.MAX_LATENCY_MS);
 export const INTERVAL_SECONDS = viaCheck("canary.analysis.intervalSeconds", analysis("intervalSeconds"), traffic.INTERVAL_SECONDS);
 export const RETRY_ATTEMPTS = viaCheck("resilience.retries.attempts", retries("attempts"), traffic.RETRY_ATTEMPTS);
 export const PER_TRY_TIMEOUT = viaCheck("resilience.retries.perTryTimeout", retries("perTryTimeout"), traffic.ISTIO_DURATION);

@@ -13,8 +13,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { subnetLayout } from "../components/subnets";
+import { PROMETHEUS_SERVICE } from "../components/mesh/istio";
+import { MIN_ADMIN_PASSWORD_LENGTH, monitoringProblems } from "../components/monitoring/settings";
 import { integerRule, oneOfRule, Rule } from "../providers/shared/rules/rule";
-import { MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
+import { ASSUME_ROLE_ARN, EXTERNAL_ID, MARKER_COMPAT, OWNER_ID, POLICY, TXT_ENCRYPTION_KEY, TXT_PREFIX, TXT_SUFFIX, ZONE_ID, normalizeZoneId } from "../providers/shared/rules/dns";
 import * as traffic from "../providers/shared/rules/traffic";
 import { AZURE_CLIENT_SECRET, GOOGLE_SERVICE_ACCOUNT_KEY, AZURE_GUID, AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION_ID, DNS_PROVIDERS, GOOGLE_MANAGED_ZONE, GOOGLE_PROJECT } from "../providers/shared/rules/dnsBackends";
 import * as fromCheck from "./providerRules";
@@ -41,12 +43,18 @@ import {
     TIME_ZONE,
     VPC_CIDR,
 } from "./formats";
-import { choice, decimal, derived, flag, group, integer, list, mapped, optionalGroup, optionalText, text } from "./nodes";
+import { Check, choice, Node, decimal, derived, flag, group, integer, list, mapped, optionalDecimal, optionalGroup, optionalText, text } from "./nodes";
 
 /** A hostname inside the domain: `<label>.<domain>` by default. */
 function hostnameIn(label: string, description: string) {
     return text({ description, rule: HOSTNAME, default: derived(`${label}.<domain>`, (_env, _siblings, root) => `${label}.${root.domain}`) });
 }
+
+/** Grafana accepts any admin password; this program wants a real one. The value is never shown. */
+const ADMIN_PASSWORD: Rule = {
+    rule: `must be at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`,
+    test: (v) => typeof v === "string" && v.length >= MIN_ADMIN_PASSWORD_LENGTH,
+};
 
 /** An integer count in [min, max]. */
 const count = (min: number, max: number, fallback: number, description: string) => integer({ rule: integerRule(min, max), default: fallback, description });
@@ -138,6 +146,8 @@ const dns = group(
         setIdentifier: optionalText({ description: "cluster canary: this stack's hostnames become weighted alias records with this set identifier (e.g. blue)", rule: SET_IDENTIFIER }),
         weight: integer({ description: "cluster canary: weight of this stack's records (0..255; with dns.setIdentifier)", rule: integerRule(0, MAX_WEIGHT), default: 100 }),
         maxWeightStep: integer({ description: "cluster canary: largest dns.weight change per update", rule: integerRule(1, MAX_WEIGHT), default: MAX_WEIGHT }),
+        assumeRoleArn: optionalText({ description: "IAM role the record sync assumes for a hosted zone in another account (route53)", rule: ASSUME_ROLE_ARN }),
+        externalId: optionalText({ description: "ExternalId the assumed role's trust policy requires", rule: EXTERNAL_ID }),
         provider: choice(DNS_PROVIDERS, { description: "route53 | azure | google: where the zone lives", rule: oneOfRule(DNS_PROVIDERS), default: "route53" }),
         azure: optionalGroup(
             {
@@ -193,6 +203,7 @@ const dns = group(
                         d.provider !== "azure" && d.azure !== undefined ? "dns.azure" : undefined,
                         d.provider !== "google" && d.google !== undefined ? "dns.google" : undefined,
                         d.provider !== "route53" && d.zoneId !== undefined ? "dns.zoneId" : undefined,
+                        d.provider !== "route53" && d.assumeRoleArn !== undefined ? "dns.assumeRoleArn" : undefined,
                     ].filter((k) => k !== undefined);
                     return misplaced.length === 0 ? undefined : `is ${d.provider}: ${misplaced.join(", ")} would be ignored; remove ${misplaced.length === 1 ? "it" : "them"}`;
                 },
@@ -206,6 +217,12 @@ const dns = group(
                     (d.azure?.clientSecret !== undefined || d.google?.serviceAccountKey !== undefined) && !env.isSecret("dns")
                         ? `${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path ${d.azure?.clientSecret !== undefined ? "dns.azure.clientSecret" : "dns.google.serviceAccountKey"} …`
                         : undefined,
+            },
+            {
+                key: "externalId",
+                rule: "only with dns.assumeRoleArn",
+                uses: ["assumeRoleArn", "externalId"],
+                test: (d) => (d.externalId !== undefined && d.assumeRoleArn === undefined ? "is only used with dns.assumeRoleArn; set both or neither" : undefined),
             },
             {
                 key: "txtSuffix",
@@ -289,6 +306,7 @@ const canary = group(
                 bakeSeconds: integer({ description: "how long a raised weight must stay healthy", rule: fromCheck.BAKE_SECONDS, default: 300 }),
                 intervalSeconds: integer({ description: "seconds between measurements", rule: fromCheck.INTERVAL_SECONDS, default: 30 }),
                 minRequests: integer({ description: "fewest canary requests a measurement window needs to be judged (0 judges every window)", rule: fromCheck.MIN_REQUESTS, default: 20 }),
+                maxLatencyMs: optionalDecimal({ description: "largest tolerated canary p99 latency in ms per window (Istio's request duration histogram); unset = latency not judged", rule: fromCheck.MAX_LATENCY_MS }),
             },
             {
                 description: "metric gate after a raise, with automatic rollback (needs mesh.prometheus.enabled)",
@@ -369,6 +387,65 @@ const kubeOpsView = group(
     { description: "kube-ops-view dashboard" },
 );
 
+const monitoringTool = <E extends Record<string, Node<unknown>> = Record<never, never>>(title: string, extra: E = {} as E) =>
+    group(
+        {
+            enabled: flag({ description: `install ${title} in istio-system (needs mesh.prometheus.enabled)`, default: false }),
+            hostname: optionalText({ description: `hostname of ${title} on the shared ALB (HTTPS or an internal ALB only); unset = internal only (kubectl port-forward)`, rule: HOSTNAME }),
+            ...extra,
+        },
+        { description: `${title} (monitoring)` },
+    );
+
+const monitoring = group(
+    {
+        kiali: monitoringTool("Kiali"),
+        grafana: monitoringTool("Grafana", {
+            adminPassword: mapped(
+                optionalText({ description: "Grafana admin password (secret); unset = the chart generates one (Secret istio-system/grafana)", rule: ADMIN_PASSWORD, secret: true }),
+                (p) => (p === undefined ? undefined : pulumi.secret(p)),
+            ),
+        }),
+    },
+    {
+        description: "Kiali and Grafana on the mesh's Prometheus",
+        checks: [
+            {
+                key: "grafana.adminPassword",
+                rule: "stored encrypted (pulumi config set --secret --path monitoring.grafana.adminPassword …)",
+                uses: ["grafana.adminPassword"],
+                warning: true,
+                test: (m, env) =>
+                    m.grafana.adminPassword !== undefined && !env.isSecret("monitoring")
+                        ? "is stored in plain text in the stack file; store it encrypted: pulumi config set --secret --path monitoring.grafana.adminPassword <password>"
+                        : undefined,
+            },
+        ],
+    },
+);
+
+/**
+ * The monitoring rules that involve other sections, in the monitoring
+ * layer's own words (components/monitoring/settings.ts), plus: a published
+ * hostname lies inside the domain and is no other route's.
+ */
+function monitoringCheck(tool: "kiali" | "grafana", field: "enabled" | "hostname"): Check {
+    const key = `monitoring.${tool}.${field}`;
+    return {
+        key,
+        rule: field === "enabled" ? "needs mesh.prometheus.enabled" : "inside domain, its own hostname; on an internet-facing ALB only with ingress.certificateArn",
+        uses: [key, "mesh.prometheus.enabled", "ingress.scheme", "ingress.certificateArn", "domain", "app.hostname", "kubeOpsView.hostname", "monitoring.kiali.hostname"],
+        test: (c) => {
+            const own = monitoringProblems(c.monitoring, c.mesh.prometheus.enabled ? PROMETHEUS_SERVICE : undefined, c.ingress).find((p) => p.startsWith(`${key}: `));
+            if (own !== undefined) return own.slice(key.length + 2);
+            const host: string | undefined = c.monitoring[tool].hostname;
+            if (field === "enabled" || !c.monitoring[tool].enabled || host === undefined) return undefined;
+            const taken = [["app.hostname", c.app.hostname], ...(c.kubeOpsView.enabled ? [["kubeOpsView.hostname", c.kubeOpsView.hostname]] : [])].find(([, h]) => h === host);
+            return insideDomain(host, c.domain) ?? (taken ? `must differ from ${taken[0]}` : undefined);
+        },
+    };
+}
+
 /** Hostnames must be inside the domain; undefined when `hostname` is. */
 function insideDomain(hostname: string, domain: string): string | undefined {
     return hostname === domain || hostname.endsWith(`.${domain}`) ? undefined : `must be inside the domain ${domain}`;
@@ -386,6 +463,7 @@ export const schema = group(
         canary,
         resilience,
         kubeOpsView,
+        monitoring,
     },
     {
         description: "stack config",
@@ -406,6 +484,7 @@ export const schema = group(
                 uses: ["canary.analysis", "mesh.prometheus.enabled"],
                 test: (c) => (c.canary.analysis && !c.mesh.prometheus.enabled ? "needs Prometheus: set mesh.prometheus.enabled to true, or remove canary.analysis" : undefined),
             },
+            ...(["kiali", "grafana"] as const).flatMap((tool) => [monitoringCheck(tool, "enabled"), monitoringCheck(tool, "hostname")]),
             {
                 key: "ingress.certificateArn",
                 rule: "in the stack's region (aws:region)",

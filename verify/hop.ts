@@ -5,7 +5,7 @@
  */
 
 /** The hops in the order a request crosses them (and the order they are checked). */
-export const hopKinds = ["dns", "route53", "alb", "targets", "gateway", "split", "kube-ops-view", "rate-limit"] as const;
+export const hopKinds = ["dns", "route53", "alb", "targets", "gateway", "split", "kube-ops-view", "monitoring", "rate-limit"] as const;
 export type HopKind = (typeof hopKinds)[number];
 
 export type Verdict = "pass" | "fail" | "skip";
@@ -38,6 +38,8 @@ export const exitCodes = {
     split: 15,
     "kube-ops-view": 16,
     "rate-limit": 17,
+    /** Kiali's or Grafana's health endpoint through the ALB (only when the stack publishes them). */
+    monitoring: 18,
 } as const satisfies Record<HopKind | "ok" | "internal" | "usage", number>;
 
 export function exitCodeFor(rows: readonly HopRow[]): number {

@@ -1,12 +1,18 @@
 /**
  * What verify checks, read from a stack's outputs (`pulumi stack output
  * --json`): the hostnames (`fqdns`), the URLs (`urls.app`,
- * `urls["kube-ops-view"]`) and the configured canary weight (`canaryWeight`).
+ * `urls["kube-ops-view"]`, `urls.kiali`, `urls.grafana`) and the configured
+ * canary weight (`canaryWeight`).
  * Bad or missing outputs are a usage error naming the output key.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { show } from "../configReader";
+import { GRAFANA_HEALTH_PATH } from "../components/monitoring/grafana";
+import { KIALI_HEALTH_PATH } from "../components/monitoring/kiali";
+
+/** The monitoring tools' health endpoints (no login needed; the ALB health-checks the same paths), by route name. */
+const MONITORING_HEALTH: Readonly<Record<string, string>> = { kiali: KIALI_HEALTH_PATH, grafana: GRAFANA_HEALTH_PATH };
 
 export interface VerifyTarget {
     /** Every hostname the stack publishes in DNS. */
@@ -14,6 +20,8 @@ export interface VerifyTarget {
     readonly appUrl: string;
     /** Undefined when kube-ops-view is disabled. */
     readonly kubeOpsViewUrl?: string;
+    /** Health URLs of the monitoring tools the stack publishes (Kiali, Grafana); empty when none. */
+    readonly monitoringUrls?: readonly string[];
     /** 0..100 */
     readonly canaryWeight: number;
     /** The ALB's DNS name when known without Route53 (the Ingress status, in --kubeconfig mode). */
@@ -52,6 +60,9 @@ export function targetFromOutputs(outputs: unknown): VerifyTarget {
     const routes = urls as Record<string, unknown>;
     const appUrl = url(routes.app, "urls.app");
     const kubeOpsViewUrl = routes["kube-ops-view"] === undefined ? undefined : url(routes["kube-ops-view"], 'urls["kube-ops-view"]');
+    const monitoringUrls = Object.entries(MONITORING_HEALTH)
+        .filter(([name]) => routes[name] !== undefined)
+        .map(([name, health]) => new URL(health, url(routes[name], `urls.${name}`)).toString());
 
     const weight = o.canaryWeight;
     if (typeof weight !== "number" || !Number.isInteger(weight) || weight < 0 || weight > 100) {
@@ -70,7 +81,7 @@ export function targetFromOutputs(outputs: unknown): VerifyTarget {
     if (hostnames.length === 0) {
         throw new InputError("stack output fqdns: is empty; the stack publishes no hostname to check");
     }
-    return { hostnames, appUrl, kubeOpsViewUrl, canaryWeight: weight };
+    return { hostnames, appUrl, kubeOpsViewUrl, monitoringUrls, canaryWeight: weight };
 }
 
 /** The `kubeconfig` output (secret), when the stack exports one. Never printed. */

@@ -103,6 +103,11 @@ export async function verify(plan: VerifyPlan, peers: VerifyPeers, progress: Pro
         await checkReachable("kube-ops-view", target.kubeOpsViewUrl, peers.probe, "no urls[\"kube-ops-view\"] output (kubeOpsView.enabled is false)"),
     ]);
 
+    // Only when the stack publishes Kiali or Grafana: their health endpoints answer without a login.
+    for (const healthUrl of target.monitoringUrls ?? []) {
+        await step("monitoring", `GET ${healthUrl}`, async () => [await checkReachable("monitoring", healthUrl, peers.probe, "")]);
+    }
+
     // Last: the burst empties the token buckets, which would spoil any measurement after it.
     await step("rate-limit", `a burst of ${plan.burst.count} concurrent requests`, async () => [
         appReachable

@@ -248,9 +248,19 @@ export function canaryRequestsQuery(namespace: string, appServiceName: string, w
 }
 
 /**
+ * The canary's p99 request duration in ms over the window, from Istio's
+ * histogram (buckets 0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000 ms …):
+ * interpolated inside the bucket the 99th percentile falls in. With no canary
+ * requests the result is NaN, which the gate never counts as healthy.
+ */
+export function canaryLatencyQuery(namespace: string, appServiceName: string, windowSeconds = 60): string {
+    return `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${canarySelector(namespace, appServiceName)}}[${windowSeconds}s])))`;
+}
+
+/**
  * The analysis gate's inputs; the default error-rate query applies when the
- * configured one is empty. The request count always uses Istio's standard
- * metric, whatever the error-rate query.
+ * configured one is empty. The request count and the p99 latency always use
+ * Istio's standard metrics, whatever the error-rate query.
  */
 export function analysisSpec(analysis: AnalysisConfig, prometheus: string, namespace: string, appServiceName: string): AnalysisSpec {
     const window = analysisWindowSeconds(analysis.intervalSeconds);
@@ -260,6 +270,7 @@ export function analysisSpec(analysis: AnalysisConfig, prometheus: string, names
         requestsQuery: canaryRequestsQuery(namespace, appServiceName, window),
         minRequests: analysis.minRequests,
         maxErrorRate: analysis.maxErrorRate,
+        ...(analysis.maxLatencyMs === undefined ? {} : { latencyQuery: canaryLatencyQuery(namespace, appServiceName, window), maxLatencyMs: analysis.maxLatencyMs }),
         bakeSeconds: analysis.bakeSeconds,
         intervalSeconds: analysis.intervalSeconds,
     };

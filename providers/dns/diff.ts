@@ -78,6 +78,8 @@ export function diffState(olds: Record<string, unknown>, news: Record<string, un
         text(olds.txtSuffix, "") !== text(news.txtSuffix, "") ||
         text(olds.txtWildcardReplacement, "") !== text(news.txtWildcardReplacement, "") ||
         text(olds.markerCompat, DEFAULT_MARKER_COMPAT) !== text(news.markerCompat, DEFAULT_MARKER_COMPAT) ||
-        text(olds.txtEncryptionKey, "") !== text(news.txtEncryptionKey, "");
+        text(olds.txtEncryptionKey, "") !== text(news.txtEncryptionKey, "") ||
+        text(olds.assumeRoleArn, "") !== text(news.assumeRoleArn, "") ||
+        text(olds.externalId, "") !== text(news.externalId, "");
     return { changes: replaces.length > 0 || records.length > 0 || settingsChanged, replaces, records };
 }

@@ -260,9 +260,17 @@ async function converge(
     }
 }
 
+/** The role the inputs or a state (read and delete get only the state) name for a zone in another account. */
+function assumedRole(props: { readonly assumeRoleArn?: unknown; readonly externalId?: unknown }): { assumeRoleArn?: string; externalId?: string } {
+    return {
+        ...(typeof props.assumeRoleArn === "string" ? { assumeRoleArn: props.assumeRoleArn } : {}),
+        ...(typeof props.externalId === "string" ? { externalId: props.externalId } : {}),
+    };
+}
+
 /** Brings the zone to `inputs`; `olds` is the previous state on update, `id` its id. */
 async function syncZone(inputs: NormalizedInputs, raw: Props, olds: Props | undefined, id: string | undefined): Promise<RecordSyncOutputs> {
-    const api = await createRoute53Api();
+    const api = await createRoute53Api(assumedRole(inputs));
     try {
         const sameZone = olds !== undefined && olds.zoneName === inputs.zoneName && (olds.privateZone ?? false) === inputs.privateZone;
         const pinned = inputs.zoneId ?? (sameZone && typeof olds.zoneId === "string" ? olds.zoneId : undefined);
@@ -379,7 +387,7 @@ export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvide
         if (typeof state.zoneName !== "string" || !registries) {
             return { id, props: state };
         }
-        const api = await createRoute53Api();
+        const api = await createRoute53Api(assumedRole(state));
         try {
             const zone = await stateZone(api, state);
             if (!zone) return { id: "", props: {} };
@@ -405,7 +413,7 @@ export class Route53RecordSyncProvider implements pulumi.dynamic.ResourceProvide
         if (typeof props.zoneName !== "string" || !registries) {
             return; // without an owner id nothing in any zone can be attributed to this state
         }
-        const api = await createRoute53Api();
+        const api = await createRoute53Api(assumedRole(props));
         try {
             const zone = await stateZone(api, props);
             if (!zone) return; // the zone and everything in it are gone

@@ -57,6 +57,10 @@ export interface Route53RecordSyncArgs {
     readonly txtEncryptionKey?: pulumi.Input<string>;
     /** Largest weight change of a weighted set per update, against the last applied inputs (the cluster canary's step limit). */
     readonly maxWeightStep?: pulumi.Input<number>;
+    /** IAM role to assume (STS AssumeRole with the default credential chain) for a hosted zone in another account. */
+    readonly assumeRoleArn?: pulumi.Input<string>;
+    /** ExternalId required by that role's trust policy. */
+    readonly externalId?: pulumi.Input<string>;
 }
 
 export class Route53RecordSync extends pulumi.dynamic.Resource {

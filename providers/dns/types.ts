@@ -84,6 +84,10 @@ export interface RecordSyncInputs {
     readonly txtEncryptionKey?: string;
     /** Largest change of a weighted set's weight per update (1..255); unset = any. */
     readonly maxWeightStep?: number;
+    /** Role assumed (STS AssumeRole, default credential chain) for a hosted zone in another account. */
+    readonly assumeRoleArn?: string;
+    /** ExternalId the role's trust policy requires. */
+    readonly externalId?: string;
 }
 
 /** A normalized alias target: lower-case FQDN with trailing dot, zone id always known. */
@@ -124,6 +128,8 @@ export interface NormalizedInputs {
     readonly markerCompat: MarkerCompat;
     readonly txtEncryptionKey?: string;
     readonly maxWeightStep?: number;
+    readonly assumeRoleArn?: string;
+    readonly externalId?: string;
 }
 
 /** Route53 call counts of one provider operation. */

@@ -15,7 +15,7 @@ import type { MarkerCompat, NormalizedAlias, NormalizedInputs, NormalizedRecord,
 import { DEFAULT_MARKER_COMPAT, DEFAULT_POLICY, DEFAULT_TTL, MARKER_COMPATS, POLICIES, RECORD_TYPES } from "./types";
 import { canonicalValue, TXT_STRING_LIMIT } from "./values";
 import { CheckFailure, CheckOutcome, UNKNOWN } from "../shared/check";
-import { isTxtPrefix, isTxtSuffix, labelProblem, normalizeZoneId, ZONE_ID_PATTERN as ZONE_ID } from "../shared/rules/dns";
+import { ASSUME_ROLE_ARN, EXTERNAL_ID, isTxtPrefix, isTxtSuffix, labelProblem, normalizeZoneId, ZONE_ID_PATTERN as ZONE_ID } from "../shared/rules/dns";
 
 export { normalizeZoneId };
 
@@ -24,7 +24,7 @@ export type { CheckFailure, CheckOutcome };
 
 export const MAX_TTL = 2147483647;
 
-const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records", "txtSuffix", "txtWildcardReplacement", "markerCompat", "txtEncryptionKey", "maxWeightStep"];
+const TOP_LEVEL_FIELDS = ["zoneName", "zoneId", "privateZone", "ownerId", "txtPrefix", "policy", "records", "txtSuffix", "txtWildcardReplacement", "markerCompat", "txtEncryptionKey", "assumeRoleArn", "externalId", "maxWeightStep"];
 const RECORD_FIELDS = ["name", "type", "ttl", "values", "alias", "resource", ...ROUTING_FIELDS];
 const ALIAS_FIELDS = ["dnsName", "hostedZoneId", "evaluateTargetHealth"];
 const WILDCARD_REPLACEMENT = /^[a-z0-9_-]{1,63}$/;
@@ -431,6 +431,15 @@ export function checkInputs(news: unknown): CheckOutcome {
         }
     }
 
+    for (const [field, rule] of [["assumeRoleArn", ASSUME_ROLE_ARN], ["externalId", EXTERNAL_ID]] as const) {
+        if (present(news[field]) && !rule.test(news[field])) {
+            failures.add(field, field, `${field} ${rule.rule}, got ${JSON.stringify(news[field])}`, field === "assumeRoleArn" ? "assume-role-arn" : "external-id");
+        }
+    }
+    if (present(news.externalId) && !present(news.assumeRoleArn)) {
+        failures.add("externalId", "externalId", "externalId is only used with assumeRoleArn; set both or neither", "external-id");
+    }
+
     let policy: Policy = DEFAULT_POLICY;
     if (news.policy !== undefined && news.policy !== null && news.policy !== UNKNOWN) {
         if (!(POLICIES as readonly unknown[]).includes(news.policy)) {
@@ -479,6 +488,8 @@ export function checkInputs(news: unknown): CheckOutcome {
         txtWildcardReplacement: news.txtWildcardReplacement === UNKNOWN ? UNKNOWN : txtWildcardReplacement,
         markerCompat: news.markerCompat === UNKNOWN ? (UNKNOWN as MarkerCompat) : markerCompat,
         ...(present(news.txtEncryptionKey) && news.txtEncryptionKey !== "" ? { txtEncryptionKey: news.txtEncryptionKey as string } : news.txtEncryptionKey === UNKNOWN ? { txtEncryptionKey: UNKNOWN } : {}),
+        ...(present(news.assumeRoleArn) || news.assumeRoleArn === UNKNOWN ? { assumeRoleArn: news.assumeRoleArn as string } : {}),
+        ...(present(news.externalId) || news.externalId === UNKNOWN ? { externalId: news.externalId as string } : {}),
         records: records as NormalizedRecord[],
         ...(present(news.maxWeightStep) ? { maxWeightStep: news.maxWeightStep as number } : {}),
     };

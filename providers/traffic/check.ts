@@ -188,6 +188,11 @@ function checkAnalysis(f: Failures, analysis: unknown): void {
         f.add("analysis", key("minRequests"), "needs canary.analysis.requestsQuery to count the canary's requests", analysis.minRequests);
     }
     f.expect("analysis", key("maxErrorRate"), analysis.maxErrorRate, isNumber(0, 1), "must be a number from 0 to 1");
+    f.expect("analysis", key("latencyQuery"), analysis.latencyQuery, isNonEmptyString, "must be a non-empty PromQL query returning the canary's p99 latency in ms", true);
+    f.expect("analysis", key("maxLatencyMs"), analysis.maxLatencyMs, isNumber(1, 3_600_000), "must be a number of milliseconds from 1 to 3600000", true);
+    if (analysis.maxLatencyMs !== undefined && analysis.latencyQuery === undefined) {
+        f.add("analysis", key("maxLatencyMs"), "needs canary.analysis.latencyQuery to measure the canary's p99 latency", analysis.maxLatencyMs);
+    }
     f.expect("analysis", key("intervalSeconds"), analysis.intervalSeconds, isInteger(1, 3600), "must be an integer from 1 to 3600");
     f.expect("analysis", key("bakeSeconds"), analysis.bakeSeconds, isInteger(1, 86_400), "must be an integer from 1 to 86400");
     const { bakeSeconds, intervalSeconds } = analysis;

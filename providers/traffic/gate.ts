@@ -4,9 +4,9 @@
  * measurement first counts the canary's requests in the window; a window
  * with fewer than `minRequests` is not judged at all (too little traffic is
  * no evidence either way, and says so). A judged window checks every
- * criterion (today the error rate; the place for more, such as latency, is
- * `Criterion`) and fails the gate at the first value over its limit, or when
- * it cannot be measured. The bake passes when at least one window was judged
+ * criterion (the error rate and, with `maxLatencyMs`, the p99 latency), logs
+ * every value, and fails the gate when a value is over its limit or cannot be
+ * measured. The bake passes when at least one window was judged
  * and none failed; with no judged window it is *inconclusive*, and the caller
  * decides (provider.ts: a first deploy keeps the weight, a raise is halted).
  * Prometheus is reached through the API server's service proxy, so nothing
@@ -23,6 +23,8 @@ export interface Criterion {
     /** The limit's config name: "maxErrorRate". */
     readonly limitName: string;
     readonly limit: number;
+    /** Appended to values and the limit in messages: "ms". */
+    readonly unit?: string;
     measure(): Promise<number>;
 }
 
@@ -123,18 +125,29 @@ export function parsePrometheusCount(res: ProxyResponse): number {
     return samples(res).reduce((sum, v) => sum + (Number.isNaN(v) ? 0 : v), 0);
 }
 
-/** The probe for one window through the service proxy: the canary's request count, then its error rate. */
+/** The probe for one window through the service proxy: the canary's request count, then its error rate and (when limited) p99 latency. */
 export function prometheusProbe(
     api: Pick<TrafficRouterApi, "proxyGet">,
     target: PrometheusTarget,
-    analysis: Pick<AnalysisSpec, "query" | "requestsQuery" | "maxErrorRate">,
+    analysis: Pick<AnalysisSpec, "query" | "requestsQuery" | "maxErrorRate" | "latencyQuery" | "maxLatencyMs">,
     timeoutMs: number,
 ): WindowProbe {
     const query = async (promql: string) => api.proxyGet(target.namespace, target.service, target.port, "api/v1/query", { query: promql }, timeoutMs);
-    const requestsQuery = analysis.requestsQuery;
+    const criterion = (name: string, limitName: string, limit: number, promql: string, unit?: string): Criterion => ({
+        name,
+        limitName,
+        limit,
+        unit,
+        measure: async () => parsePrometheusResponse(await query(promql)),
+    });
+    const { requestsQuery, latencyQuery, maxLatencyMs } = analysis;
+    const criteria = [criterion("error rate", "maxErrorRate", analysis.maxErrorRate, analysis.query)];
+    if (latencyQuery !== undefined && maxLatencyMs !== undefined) {
+        criteria.push(criterion("p99 latency", "maxLatencyMs", maxLatencyMs, latencyQuery, "ms"));
+    }
     return {
         ...(requestsQuery ? { requests: async () => parsePrometheusCount(await query(requestsQuery)) } : {}),
-        criteria: [{ name: "error rate", limitName: "maxErrorRate", limit: analysis.maxErrorRate, measure: async () => parsePrometheusResponse(await query(analysis.query)) }],
+        criteria,
     };
 }
 
@@ -152,9 +165,15 @@ function message(err: unknown): string {
     return err instanceof Error ? err.message : String(err);
 }
 
-/** "error rate 0.01 <= maxErrorRate 0.05" for every criterion of a judged window. */
-function within(criteria: readonly Criterion[], values: Readonly<Record<string, number>>): string {
-    return criteria.map((c) => `${c.name} ${formatRate(values[c.name])} <= ${c.limitName} ${c.limit}`).join(", ");
+/** "error rate 0.01 <= maxErrorRate 0.05, p99 latency 800ms > maxLatencyMs 500ms" for the criteria measured so far. */
+function judgement(criteria: readonly Criterion[], values: Readonly<Record<string, number>>): string {
+    return criteria
+        .filter((c) => c.name in values)
+        .map((c) => {
+            const [value, unit] = [values[c.name], c.unit ?? ""];
+            return `${c.name} ${formatRate(value)}${Number.isFinite(value) ? unit : ""} ${value <= c.limit ? "<=" : ">"} ${c.limitName} ${c.limit}${unit}`;
+        })
+        .join(", ");
 }
 
 /**
@@ -188,21 +207,21 @@ export async function runAnalysis(settings: BakeSettings, probe: WindowProbe, in
             continue;
         }
         const values: Record<string, number> = {};
+        const traffic = requests === undefined ? "" : ` over ${formatRate(requests)} requests`;
         for (const criterion of probe.criteria) {
             try {
                 values[criterion.name] = await criterion.measure();
             } catch (err) {
-                return failed(`canary analysis could not measure the ${criterion.name} ${where}: ${message(err)}`);
-            }
-            const value = values[criterion.name];
-            if (!(value <= criterion.limit)) {
-                const traffic = requests === undefined ? "" : ` over ${formatRate(requests)} requests`;
-                return failed(`canary ${criterion.name} ${formatRate(value)} > ${criterion.limitName} ${criterion.limit}${traffic} ${where}`);
+                const measured = judgement(probe.criteria, values);
+                return failed(`canary analysis could not measure the ${criterion.name} ${where}: ${message(err)}${measured ? ` (measured: ${measured}${traffic})` : ""}`);
             }
         }
+        info(`canary analysis ${k}/${windows}: ${judgement(probe.criteria, values)}${traffic} ${where}`);
+        const over = probe.criteria.filter((c) => !(values[c.name] <= c.limit));
+        if (over.length > 0) {
+            return failed(`canary ${judgement(over, values)}${traffic} ${where}`);
+        }
         measurements.push({ atSeconds, requests, judged: true, values });
-        const traffic = requests === undefined ? "" : ` over ${formatRate(requests)} requests`;
-        info(`canary analysis ${k}/${windows}: ${within(probe.criteria, values)}${traffic} ${where}`);
     }
     const judged = measurements.filter((m) => m.judged).length;
     if (judged === 0) {

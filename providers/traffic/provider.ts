@@ -326,6 +326,7 @@ export class TrafficSplitProvider implements pulumi.dynamic.ResourceProvider {
         log.info(
             `${what}: canary weight raised ${previous} -> ${inputs.canaryWeight}; baking ${analysis.bakeSeconds}s, ` +
                 `measuring every ${analysis.intervalSeconds}s against maxErrorRate ${analysis.maxErrorRate}` +
+                (analysis.latencyQuery && analysis.maxLatencyMs !== undefined ? ` and maxLatencyMs ${analysis.maxLatencyMs}ms (p99)` : "") +
                 (analysis.requestsQuery ? `, judging windows with at least ${analysis.minRequests ?? 0} canary requests` : ""),
         );
         const timeoutMs = Math.min(10_000, Math.max(1000, analysis.intervalSeconds * 1000));

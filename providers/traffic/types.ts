@@ -42,6 +42,10 @@ export interface AnalysisSpec {
     readonly minRequests?: number;
     /** Largest tolerated error rate (0..1); a higher sample fails the gate. */
     readonly maxErrorRate: number;
+    /** PromQL returning the canary's p99 latency in ms over the window; needed with `maxLatencyMs`. */
+    readonly latencyQuery?: string;
+    /** Largest tolerated p99 latency in ms; unset = latency is not a criterion. */
+    readonly maxLatencyMs?: number;
     /** How long the new weight must stay healthy, in seconds. */
     readonly bakeSeconds: number;
     /** Seconds between two measurements. */

@@ -217,6 +217,8 @@ describe("config: strictness and formats", () => {
     });
 
     it("applies the providers' own rules to the fields it hands them (no value passes one and fails the other)", () => {
+        // Stack files may quote numbers ("20"); config reads them as numbers before TrafficSplit sees them.
+        const asConfigReadsIt = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v);
         const pairs: Array<[string, (v: unknown) => Record<string, unknown>, (v: unknown) => Record<string, unknown>, unknown[]]> = [
             ["canary.weight", (v) => ({ canary: { weight: v } }), (v) => ({ canaryWeight: v }), [0, 1, 100, 101, -1, 2.5]],
             ["resilience.timeout", (v) => ({ resilience: { timeout: v } }), (v) => ({ timeout: v }), ["0s", "1ms", "0.5ms", "10s", "1h", "10"]],
@@ -225,6 +227,7 @@ describe("config: strictness and formats", () => {
             ["canary.header.value", (v) => ({ canary: { header: { value: v } } }), (v) => ({ canaryHeader: { name: "x-canary", value: v } }), ["", "always", "a\nb", " "]],
             ["canary.header.name", (v) => ({ canary: { header: { name: v } } }), (v) => ({ canaryHeader: { name: v, value: "1" } }), ["x-canary", "X-Canary", "x canary", "x_c"]],
             ["canary.analysis.minRequests", (v) => ({ mesh: { prometheus: { enabled: true } }, canary: { analysis: { query: "q", minRequests: v } } }), (v) => ({ analysis: { prometheus: "istio-system/prometheus:80", query: "q", requestsQuery: "r", maxErrorRate: 0.05, bakeSeconds: 300, intervalSeconds: 30, minRequests: v } }), [0, 20, -1, 2.5, 1e10]],
+            ["canary.analysis.maxLatencyMs", (v) => ({ mesh: { prometheus: { enabled: true } }, canary: { analysis: { query: "q", maxLatencyMs: v } } }), (v) => ({ analysis: { prometheus: "istio-system/prometheus:80", query: "q", requestsQuery: "r", latencyQuery: "l", maxErrorRate: 0.05, bakeSeconds: 300, intervalSeconds: 30, maxLatencyMs: asConfigReadsIt(v) } }), [1, 250, 0.5, 0, -5, 3_600_001, "500", 1.5]],
             ["resilience.faultInjection.delay.fixedDelay", (v) => ({ resilience: { faultInjection: { delay: { fixedDelay: v, percent: 1 } } } }), (v) => ({ fault: { delay: { fixedDelay: v, percent: 1 } } }), ["0s", "1ms", "2 seconds"]],
         ];
         for (const [key, toConfig, toInputs, values] of pairs) {

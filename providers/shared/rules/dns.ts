@@ -52,6 +52,18 @@ export const TXT_ENCRYPTION_KEY: Rule = {
     test: (v) => typeof v === "string" && !("error" in parseEncryptionKey(v)),
 };
 
+/** An IAM role ARN of any partition, with an optional path: the role the sync assumes for a zone in another account. */
+export const ASSUME_ROLE_ARN: Rule = {
+    rule: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/dns-admin",
+    test: (v) => typeof v === "string" && /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(v),
+};
+
+/** STS AssumeRole's ExternalId: 2-1224 characters of [\w+=,.@:/-]. */
+export const EXTERNAL_ID: Rule = {
+    rule: 'must be 2-1224 letters, digits or "+=,.@:/-_" (STS AssumeRole ExternalId)',
+    test: (v) => typeof v === "string" && /^[\w+=,.@:/-]{2,1224}$/.test(v),
+};
+
 export const ZONE_ID_PATTERN = /^[A-Z0-9]{1,32}$/;
 
 /** Strips a "/hostedzone/" prefix and upper-cases a zone id. */

@@ -78,6 +78,7 @@ export const MAX_ERROR_RATE = numberRule(0, 1);
 export const INTERVAL_SECONDS = integerRule(1, 3600);
 export const BAKE_SECONDS = integerRule(1, 86_400);
 export const MIN_REQUESTS = integerRule(0, 1_000_000_000, "must be an integer ≥ 0");
+export const MAX_LATENCY_MS = numberRule(1, 3_600_000, "must be a number of milliseconds from 1 to 3600000");
 
 /** The bake time must fit at least one measurement; undefined when it does. */
 export function bakeCoversInterval(bakeSeconds: number, intervalSeconds: number): string | undefined {

@@ -8,9 +8,10 @@
 import * as assert from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
+import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { createRoute53Api } from "../../../providers/dns/client";
 import { useMoto } from "../fixtures/moto";
-import { directClient, newZone, withEnv } from "../dns/helpers";
+import { createSync, directClient, newZone, withEnv, zoneContents } from "../dns/helpers";
 
 interface Seen {
     readonly path: string;
@@ -91,6 +92,39 @@ describe("dnsBackends: Route53 through an assumed role (dns.assumeRoleArn) again
             });
             assert.ok(!proxy.seen.some((s) => s.body.includes("Action=AssumeRole")));
             assert.ok(proxy.seen.every((s) => s.accessKey === "testing"));
+        } finally {
+            await proxy.close();
+        }
+    });
+
+    it("Route53RecordSync with assumeRoleArn: create, refresh and destroy (from the state alone) all go through the assumed role", async () => {
+        const zone = await newZone(directClient(moto()), "crossaccount");
+        const proxy = await recordingProxy(moto().endpoint);
+        const provider = new Route53RecordSyncProvider();
+        const roleArn = "arn:aws:iam::123456789012:role/dns-admin";
+        try {
+            await withEnv({ AWS_ENDPOINT_URL: proxy.url, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: "us-east-1" }, async () => {
+                // Zone found by name through the role (the stack's own account cannot see it).
+                const { id, outs } = await createSync(provider, {
+                    zoneName: zone.name,
+                    ownerId: "eim-cross",
+                    assumeRoleArn: roleArn,
+                    externalId: "eim-ext-42",
+                    records: [{ name: "app", type: "A", values: ["192.0.2.10"] }],
+                });
+                assert.strictEqual(outs.zoneId, zone.id);
+                assert.strictEqual(outs.assumeRoleArn, roleArn, "kept in state: read and delete get only the state");
+                const read = await provider.read(id, outs);
+                assert.deepStrictEqual((read.props?.records as Array<{ name: string }>).map((r) => r.name), [`app.${zone.name}.`]);
+                await provider.delete(id, outs);
+            });
+            assert.deepStrictEqual(await zoneContents(directClient(moto()), zone.id), {}, "destroy removed the record and its marker");
+            const sts = proxy.seen.filter((s) => s.body.includes("Action=AssumeRole"));
+            assert.strictEqual(sts.length, 3, "one AssumeRole per provider operation (create, read, delete)");
+            assert.ok(sts.every((s) => new URLSearchParams(s.body).get("ExternalId") === "eim-ext-42"));
+            const route53 = proxy.seen.filter((s) => s.path.startsWith("/2013-04-01/"));
+            assert.ok(route53.length >= 4);
+            assert.ok(route53.every((call) => /^ASIA/.test(call.accessKey)), "every Route53 call signed with the role's temporary key");
         } finally {
             await proxy.close();
         }

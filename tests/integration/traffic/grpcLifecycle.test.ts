@@ -285,6 +285,56 @@ describe("TrafficSplit through every engine operation (gRPC host, Kubernetes API
         });
     });
 
+    describe("the gate's p99 latency criterion (canary.analysis.maxLatencyMs)", () => {
+        const analysis = {
+            prometheus: "monitoring/prometheus:9090",
+            query: "error_rate",
+            requestsQuery: "request_count",
+            latencyQuery: "p99_latency",
+            minRequests: 10,
+            maxErrorRate: 0.05,
+            maxLatencyMs: 500,
+            bakeSeconds: 2,
+            intervalSeconds: 1,
+        };
+
+        it("a raise whose p99 goes over the limit is rolled back, the measured p99 in the error; state keeps the old weight", async () => {
+            prometheus.setScript([0]);
+            prometheus.scriptFor("request_count", [100]);
+            prometheus.scriptFor("p99_latency", [120]);
+            await engine.up(urn, news({ analysis, canaryWeight: 10 }));
+            assert.match(String(engine.get(urn)!.outputs.analysisResult), /^passed: 2 of 2 windows judged/);
+            const before = engine.get(urn)!;
+            prometheus.setScript([0.01]);
+            prometheus.scriptFor("request_count", [100, 140]);
+            prometheus.scriptFor("p99_latency", [310, 912.4]);
+            await assert.rejects(
+                engine.up(urn, news({ analysis, canaryWeight: 25 })),
+                /^Error: canary p99 latency 912ms > maxLatencyMs 500ms over 140 requests at 2s of 2s bake; rolled back to 90\/10$/,
+            );
+            assert.deepStrictEqual(weightsOf(liveApp()), [90, 10]);
+            assert.deepStrictEqual(engine.get(urn), before, "a clean rollback keeps the old state exactly");
+            assert.match(host.stderr(), /canary p99 latency 912ms > maxLatencyMs 500ms/);
+            assert.deepStrictEqual(prometheus.queries, ["request_count", "error_rate", "p99_latency", "request_count", "error_rate", "p99_latency"]);
+        });
+
+        it("zero requests never pass with latency on: a first deploy stays unverified, a raise is halted", async () => {
+            prometheus.setScript([{ empty: true }]);
+            assert.strictEqual(await engine.up(urn, news({ analysis, canaryWeight: 1 })), "create");
+            assert.match(String(engine.get(urn)!.outputs.analysisResult), /^inconclusive: /);
+            await assert.rejects(engine.up(urn, news({ analysis, canaryWeight: 5 })), /canary analysis inconclusive: .*rolled back to 99\/1$/);
+            assert.deepStrictEqual(weightsOf(liveApp()), [99, 1]);
+            assert.ok(!prometheus.queries.includes("p99_latency"), "without traffic nothing is judged, latency included");
+        });
+
+        it("check refuses a latency limit it cannot measure, naming the key", async () => {
+            const { latencyQuery: _unused, ...withoutQuery } = analysis;
+            await assert.rejects(engine.up(urn, news({ analysis: withoutQuery })), /canary\.analysis\.maxLatencyMs: needs canary\.analysis\.latencyQuery/);
+            await assert.rejects(engine.up(urn, news({ analysis: { ...analysis, maxLatencyMs: 0 } })), /canary\.analysis\.maxLatencyMs: must be a number of milliseconds from 1 to 3600000; got 0/);
+            assert.deepStrictEqual(live(), []);
+        });
+    });
+
     describe("state written by earlier versions", () => {
         /** What the provider before the ownership labels wrote: its outputs, and the object with only the program label. */
         const legacy = async (weight: number) => {

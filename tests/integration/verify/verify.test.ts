@@ -44,6 +44,8 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
         readonly outputsWeight?: number;
         /** Export a kubeconfig output: a cluster whose VirtualService routes this canary weight, or a literal kubeconfig. */
         readonly cluster?: { readonly liveWeight: number } | { readonly kubeconfig: string };
+        /** Publish Kiali and Grafana in the outputs (urls.kiali, urls.grafana, fqdns). */
+        readonly monitoring?: boolean;
     }
 
     async function run(scenario: Scenario, extraArgs: string[] = []): Promise<CommandRun> {
@@ -66,8 +68,12 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
             JSON.stringify({
                 clusterName: "eim-test",
                 ...(kubeconfig ? { kubeconfig } : {}),
-                urls: { app: `${scheme}://${stack.appHost}:${stack.standIn.port}/`, "kube-ops-view": `${scheme}://${stack.kubeOpsViewHost}:${stack.standIn.port}/` },
-                fqdns: [stack.appHost, stack.kubeOpsViewHost],
+                urls: {
+                    app: `${scheme}://${stack.appHost}:${stack.standIn.port}/`,
+                    "kube-ops-view": `${scheme}://${stack.kubeOpsViewHost}:${stack.standIn.port}/`,
+                    ...(scenario.monitoring ? { kiali: `${scheme}://${stack.kialiHost}:${stack.standIn.port}/`, grafana: `${scheme}://${stack.grafanaHost}:${stack.standIn.port}/` } : {}),
+                },
+                fqdns: [stack.appHost, stack.kubeOpsViewHost, ...(scenario.monitoring ? [stack.kialiHost, stack.grafanaHost] : [])],
                 canaryWeight: weight,
                 stableWeight: 100 - weight,
             }),
@@ -96,6 +102,31 @@ describe("npm run verify against moto, a loopback DNS server and a stand-in ALB"
         assert.ok(!(result.out + result.err).includes(kube!.token), "the kubeconfig output leaked");
         assert.ok(dns.queries.some((q) => q.endsWith(" A")), "the loopback DNS server was not asked");
         assert.strictEqual(standIn!.served.stable + standIn!.served.canary >= 401, true);
+    });
+
+    it("checks published Kiali and Grafana: their names in DNS and Route53, their health endpoints through the ALB", async () => {
+        const result = await run({ canaryWeight: 10, monitoring: true });
+        assert.strictEqual(result.code, exitCodes.ok, result.out + result.err);
+        assert.strictEqual(result.rows("dns").length, 4);
+        assert.ok(result.rows("route53").some((r) => r.includes("kiali.") && /\bPASS\b/.test(r)), result.out);
+        const rows = result.rows("monitoring");
+        assert.strictEqual(rows.length, 2, result.out);
+        assert.match(rows[0], /kiali\.s\w+\.verify\.test:\d+\/healthz\s+PASS\s+200/);
+        assert.match(rows[1], /grafana\.s\w+\.verify\.test:\d+\/api\/health\s+PASS\s+200/);
+    });
+
+    it("fails the monitoring hop when a published tool does not answer its health check, with its own exit code", async () => {
+        const result = await run({ canaryWeight: 10, monitoring: true, app: { monitoringHosts: [] } });
+        assert.strictEqual(result.code, exitCodes.monitoring, result.out + result.err);
+        const rows = result.rows("monitoring");
+        assert.strictEqual(rows.length, 2);
+        rows.forEach((r) => assert.match(r, /FAIL\s+.*404/, r));
+        assert.ok(result.rows("rate-limit").every((r) => /\bPASS\b/.test(r)), "the hops after it still run");
+    });
+
+    it("has no monitoring row when the stack publishes neither tool", async () => {
+        const result = await run({ canaryWeight: 10 });
+        assert.deepStrictEqual(result.rows("monitoring"), []);
     });
 
     it("reports NXDOMAIN for a hostname missing from DNS and exits with the DNS code", async () => {

@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadStackConfig } from "../../../config";
+import { checkInputs } from "../../../providers/dns";
 
 const base = { domain: "example.com" };
 
@@ -38,5 +39,33 @@ describe("config: dns.markerCompat, dns.txtSuffix, dns.txtEncryptionKey", () => 
         const keyProblems = problemsOf({ ...base, dns: { txtEncryptionKey: "too-short-key" } }).join("\n");
         assert.match(keyProblems, /dns\.txtEncryptionKey: must be 32 bytes long/);
         assert.doesNotMatch(keyProblems, /too-short-key/);
+    });
+});
+
+describe("config and check: dns.assumeRoleArn, dns.externalId (a hosted zone in another account)", () => {
+    const role = "arn:aws:iam::210987654321:role/dns/record-sync";
+
+    it("passes the role and external id to Route53RecordSync's inputs as given", () => {
+        const cfg = loadStackConfig({ ...base, dns: { assumeRoleArn: role, externalId: "eim-ext-42" } }, { stack: "dev" });
+        assert.strictEqual(cfg.dns.assumeRoleArn, role);
+        assert.strictEqual(cfg.dns.externalId, "eim-ext-42");
+        const checked = checkInputs({ zoneName: "example.com", ownerId: "o", records: [], assumeRoleArn: role, externalId: "eim-ext-42" });
+        assert.deepStrictEqual(checked.failures, []);
+        assert.strictEqual(checked.inputs.assumeRoleArn, role);
+        assert.strictEqual(checked.inputs.externalId, "eim-ext-42");
+    });
+
+    it("refuses a malformed role, an external id without a role, and a role for another DNS provider, naming the key", () => {
+        assert.match(problemsOf({ ...base, dns: { assumeRoleArn: "arn:aws:iam::1234:user/x" } }).join("\n"), /^dns\.assumeRoleArn: must be an IAM role ARN/m);
+        assert.match(problemsOf({ ...base, dns: { externalId: "eim-ext-42" } }).join("\n"), /^dns\.externalId: is only used with dns\.assumeRoleArn/m);
+        assert.match(problemsOf({ ...base, dns: { externalId: "x", assumeRoleArn: role } }).join("\n"), /^dns\.externalId: must be 2-1224/m);
+        const google = { provider: "google", google: { project: "my-project-1", managedZone: "zone-1" }, assumeRoleArn: role };
+        assert.match(problemsOf({ ...base, dns: google }).join("\n"), /^dns\.provider: is google: dns\.assumeRoleArn would be ignored/m);
+    });
+
+    it("the check refuses the same values before any API call, naming the field", () => {
+        const reasons = (extra: Record<string, unknown>) => checkInputs({ zoneName: "example.com", ownerId: "o", records: [], ...extra }).failures.map((f) => f.reason);
+        assert.match(reasons({ assumeRoleArn: "dns-admin" }).join("\n"), /^assumeRoleArn: assumeRoleArn must be an IAM role ARN/m);
+        assert.match(reasons({ externalId: "eim-ext-42" }).join("\n"), /^externalId: externalId is only used with assumeRoleArn/m);
     });
 });

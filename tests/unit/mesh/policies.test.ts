@@ -17,6 +17,7 @@ import {
     analysisSpec,
     appPodLabels,
     canaryErrorRateQuery,
+    canaryLatencyQuery,
     canaryRequestsQuery,
     renderDestinationRule,
     renderGateway,
@@ -316,6 +317,20 @@ describe("mesh policies", () => {
             assert.strictEqual(spec.requestsQuery, `sum(increase(istio_requests_total{${/\{([^}]*),response_code/.exec(q)![1]}}[60s]))`);
             assert.strictEqual(spec.minRequests, 5);
             assert.strictEqual(analysisSpec({ query: "", maxErrorRate: 0.05, bakeSeconds: 600, intervalSeconds: 120, minRequests: 5 }, PROMETHEUS_SERVICE, "demo", "app").requestsQuery, canaryRequestsQuery("demo", "app", 120));
+        });
+
+        it("adds the p99 latency criterion only with canary.analysis.maxLatencyMs, over the same canary traffic and window", () => {
+            const base = { query: "", maxErrorRate: 0.05, bakeSeconds: 600, intervalSeconds: 120, minRequests: 5 };
+            const without = analysisSpec(base, PROMETHEUS_SERVICE, "demo", "app");
+            assert.ok(!("latencyQuery" in without) && !("maxLatencyMs" in without), "unset: latency is not judged (and nothing extra in state)");
+            const spec = analysisSpec({ ...base, maxLatencyMs: 400 }, PROMETHEUS_SERVICE, "demo", "app");
+            assert.strictEqual(spec.maxLatencyMs, 400);
+            assert.strictEqual(spec.latencyQuery, canaryLatencyQuery("demo", "app", 120));
+            const selector = /\{([^}]*)\}/.exec(spec.requestsQuery!)![1];
+            assert.strictEqual(spec.latencyQuery, `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[120s])))`);
+            assert.match(selector, /reporter="source"/);
+            // Even a custom error-rate query keeps Istio's histogram for the latency.
+            assert.strictEqual(analysisSpec({ ...base, query: "vector(0)", maxLatencyMs: 400 }, PROMETHEUS_SERVICE, "demo", "app").latencyQuery, spec.latencyQuery);
         });
     });
 

@@ -177,4 +177,21 @@ describe("TrafficSplit check with missing or undefined inputs", () => {
             "canary.analysis.minRequests: needs canary.analysis.requestsQuery to count the canary's requests; got 20",
         ]);
     });
+
+    it("checks the gate's latency limit and its query", () => {
+        const analysis = { ...valid.analysis, latencyQuery: "histogram_quantile(0.99, x)", maxLatencyMs: 500 };
+        assert.deepStrictEqual(failuresFor({ analysis }), []);
+        assert.deepStrictEqual(failuresFor({ analysis: { ...analysis, maxLatencyMs: 12.5 } }), [], "a p99 may be fractional");
+        for (const bad of [0, -1, 3_600_001, "500", Infinity]) {
+            assert.deepStrictEqual(failuresFor({ analysis: { ...analysis, maxLatencyMs: bad } }).map((f) => f.reason), [
+                `canary.analysis.maxLatencyMs: must be a number of milliseconds from 1 to 3600000; got ${JSON.stringify(bad)}`,
+            ]);
+        }
+        assert.deepStrictEqual(failuresFor({ analysis: { ...analysis, latencyQuery: " " } }).map((f) => f.reason), [
+            "canary.analysis.latencyQuery: must be a non-empty PromQL query returning the canary's p99 latency in ms; got \" \"",
+        ]);
+        assert.deepStrictEqual(failuresFor({ analysis: { ...analysis, latencyQuery: undefined } }).map((f) => f.reason), [
+            "canary.analysis.maxLatencyMs: needs canary.analysis.latencyQuery to measure the canary's p99 latency; got 500",
+        ]);
+    });
 });

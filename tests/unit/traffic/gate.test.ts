@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { Criterion, formatRate, GateClock, parsePrometheusCount, parsePrometheusResponse, runAnalysis, WindowProbe } from "../../../providers/traffic/gate";
+import { Criterion, formatRate, GateClock, parsePrometheusCount, parsePrometheusResponse, prometheusProbe, runAnalysis, WindowProbe } from "../../../providers/traffic/gate";
+import { canaryErrorRateQuery, canaryLatencyQuery, canaryRequestsQuery } from "../../../components/mesh/policies";
 
 const vector = (...values: string[]) =>
     JSON.stringify({ status: "success", data: { resultType: "vector", result: values.map((v, i) => ({ metric: { i: String(i) }, value: [1700000000.1, v] })) } });
@@ -203,5 +204,96 @@ describe("analysis gate: minimum request count", () => {
             fakeClock(),
         );
         assert.ok(verdict.outcome === "failed" && verdict.reason === "canary p99 latency 730 > maxLatencyMs 500 over 100 requests at 10s of 10s bake");
+    });
+});
+
+/**
+ * The probe as the provider builds it, over a Prometheus that answers each of
+ * the three default queries (policies.ts) from its own list, one value per window.
+ */
+function prometheusAnswering(answers: { requests: string[]; errorRate: string[]; p99: string[] }) {
+    const asked: string[] = [];
+    const byQuery: Record<string, string[]> = {
+        [canaryRequestsQuery("demo", "app")]: answers.requests,
+        [canaryErrorRateQuery("demo", "app")]: answers.errorRate,
+        [canaryLatencyQuery("demo", "app")]: answers.p99,
+    };
+    const api = {
+        proxyGet: async (_ns: string, _svc: string, _port: string, path: string, query: Readonly<Record<string, string>>) => {
+            assert.strictEqual(path, "api/v1/query");
+            asked.push(query.query);
+            const next = byQuery[query.query]?.shift();
+            return { status: 200, body: next === undefined ? vector() : vector(next) };
+        },
+    };
+    return { api, asked };
+}
+
+const target = { namespace: "istio-system", service: "prometheus-server", port: "80" };
+const spec = (maxLatencyMs?: number) => ({
+    query: canaryErrorRateQuery("demo", "app"),
+    requestsQuery: canaryRequestsQuery("demo", "app"),
+    maxErrorRate: 0.05,
+    ...(maxLatencyMs === undefined ? {} : { latencyQuery: canaryLatencyQuery("demo", "app"), maxLatencyMs }),
+});
+
+describe("analysis gate: p99 latency (canary.analysis.maxLatencyMs)", () => {
+    it("is judged next to the error rate, and every measurement (requests, error rate, p99) is logged", async () => {
+        const prometheus = prometheusAnswering({ requests: ["120", "300"], errorRate: ["0.01", "0"], p99: ["212.5", "480"] });
+        const logs: string[] = [];
+        const verdict = await runAnalysis({ bakeSeconds: 20, intervalSeconds: 10, minRequests: 20 }, prometheusProbe(prometheus.api, target, spec(500), 1000), (m) => logs.push(m), fakeClock());
+        assert.strictEqual(verdict.outcome, "passed");
+        assert.deepStrictEqual(verdict.measurements.map((m) => m.values), [
+            { "error rate": 0.01, "p99 latency": 212.5 },
+            { "error rate": 0, "p99 latency": 480 },
+        ]);
+        assert.deepStrictEqual(logs, [
+            "canary analysis 1/2: error rate 0.01 <= maxErrorRate 0.05, p99 latency 213ms <= maxLatencyMs 500ms over 120 requests at 10s of 20s bake",
+            "canary analysis 2/2: error rate 0 <= maxErrorRate 0.05, p99 latency 480ms <= maxLatencyMs 500ms over 300 requests at 20s of 20s bake",
+        ]);
+        assert.strictEqual(prometheus.asked.filter((q) => q.startsWith("histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{")).length, 2);
+    });
+
+    it("fails on a high p99 with the measured value, after logging the window", async () => {
+        const prometheus = prometheusAnswering({ requests: ["120", "150"], errorRate: ["0", "0"], p99: ["90", "850"] });
+        const logs: string[] = [];
+        const verdict = await runAnalysis({ bakeSeconds: 30, intervalSeconds: 10, minRequests: 20 }, prometheusProbe(prometheus.api, target, spec(500), 1000), (m) => logs.push(m), fakeClock());
+        assert.ok(verdict.outcome === "failed", JSON.stringify(verdict));
+        assert.strictEqual(verdict.reason, "canary p99 latency 850ms > maxLatencyMs 500ms over 150 requests at 20s of 30s bake");
+        assert.strictEqual(verdict.atSeconds, 20);
+        assert.strictEqual(logs[1], "canary analysis 2/3: error rate 0 <= maxErrorRate 0.05, p99 latency 850ms > maxLatencyMs 500ms over 150 requests at 20s of 30s bake");
+    });
+
+    it("names both when error rate and latency are over their limits", async () => {
+        const prometheus = prometheusAnswering({ requests: ["100"], errorRate: ["0.2"], p99: ["+Inf"] });
+        const verdict = await runAnalysis({ bakeSeconds: 10, intervalSeconds: 10, minRequests: 20 }, prometheusProbe(prometheus.api, target, spec(500), 1000), () => undefined, fakeClock());
+        assert.ok(verdict.outcome === "failed");
+        assert.strictEqual(verdict.reason, "canary error rate 0.2 > maxErrorRate 0.05, p99 latency Infinity > maxLatencyMs 500ms over 100 requests at 10s of 10s bake");
+    });
+
+    it("zero requests never pass: too few is inconclusive (no latency asked), and with minRequests 0 the NaN p99 fails", async () => {
+        const quiet = prometheusAnswering({ requests: ["0", "0"], errorRate: [], p99: [] });
+        const inconclusive = await runAnalysis({ bakeSeconds: 20, intervalSeconds: 10, minRequests: 20 }, prometheusProbe(quiet.api, target, spec(500), 1000), () => undefined, fakeClock());
+        assert.strictEqual(inconclusive.outcome, "inconclusive");
+        assert.ok(!quiet.asked.some((q) => q.includes("duration")), "no criterion is measured without traffic");
+
+        // minRequests 0 judges the empty window: Prometheus answers NaN for both ratios; with a custom
+        // error-rate query that answers 0 the latency alone still refuses to pass.
+        const empty = prometheusAnswering({ requests: ["0"], errorRate: ["0"], p99: ["NaN"] });
+        const failed = await runAnalysis({ bakeSeconds: 10, intervalSeconds: 10, minRequests: 0 }, prometheusProbe(empty.api, target, spec(500), 1000), () => undefined, fakeClock());
+        assert.ok(failed.outcome === "failed", JSON.stringify(failed));
+        assert.strictEqual(
+            failed.reason,
+            'canary analysis could not measure the p99 latency at 10s of 10s bake: Prometheus returned "NaN" instead of a number (no canary requests in the query\'s range?) (measured: error rate 0 <= maxErrorRate 0.05 over 0 requests)',
+        );
+    });
+
+    it("without maxLatencyMs the latency is neither asked nor judged", async () => {
+        const prometheus = prometheusAnswering({ requests: ["100"], errorRate: ["0.01"], p99: ["99999"] });
+        const logs: string[] = [];
+        const verdict = await runAnalysis({ bakeSeconds: 10, intervalSeconds: 10, minRequests: 20 }, prometheusProbe(prometheus.api, target, spec(), 1000), (m) => logs.push(m), fakeClock());
+        assert.strictEqual(verdict.outcome, "passed");
+        assert.deepStrictEqual(prometheus.asked, [canaryRequestsQuery("demo", "app"), canaryErrorRateQuery("demo", "app")]);
+        assert.deepStrictEqual(logs, ["canary analysis 1/1: error rate 0.01 <= maxErrorRate 0.05 over 100 requests at 10s of 10s bake"]);
     });
 });

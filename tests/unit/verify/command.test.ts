@@ -79,8 +79,15 @@ describe("verify: stack outputs", () => {
             hostnames: ["app.example.com", "kubeopsview.example.com"],
             appUrl: "https://app.example.com/",
             kubeOpsViewUrl: "https://kubeopsview.example.com/",
+            monitoringUrls: [],
             canaryWeight: 5,
         });
+    });
+
+    it("turns published Kiali and Grafana URLs into their health endpoints, and names a bad one", () => {
+        const urls = { ...good.urls, grafana: "https://grafana.example.com/", kiali: "https://kiali.example.com" };
+        assert.deepStrictEqual(targetFromOutputs({ ...good, urls }).monitoringUrls, ["https://kiali.example.com/healthz", "https://grafana.example.com/api/health"]);
+        assert.throws(() => targetFromOutputs({ ...good, urls: { ...good.urls, kiali: "kiali.example.com" } }), /stack output urls\.kiali: must be an http:\/\/ or https:\/\/ URL; got "kiali\.example\.com"/);
     });
 
     it("falls back to the URLs' hosts without fqdns, and to no kube-ops-view", () => {
