@@ -9,6 +9,7 @@ import { ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { useMoto } from "../fixtures/moto";
 import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
+import { dynamicUrn, HostHandle, serializeProvider, startDynamicProviderHost } from "../fixtures/dynamicProviderHost";
 import { createSync, directClient, listZone, marker, newZone, Props, TestZone, updateSync, withEnv } from "./helpers";
 
 const LB_BLUE = "blue-alb-1.us-east-1.elb.amazonaws.com";
@@ -137,5 +138,82 @@ describe("Route53RecordSync routing policies: two stacks on one hostname (moto, 
             await provider.delete(s.id, s.outs);
             assert.deepStrictEqual(await weights(zone), {});
         });
+    });
+});
+
+describe("Route53RecordSync cluster canary through the gRPC host: two stacks, in the engine's order", function () {
+    this.timeout(240_000);
+    const moto = useMoto();
+    let proxy: Route53Proxy;
+    let host: HostHandle;
+    let client: Route53Client;
+    let __provider: string;
+
+    before(async () => {
+        client = directClient(moto());
+        proxy = await startRoute53Proxy(moto().endpoint, { strict: true });
+        [host, __provider] = await Promise.all([
+            startDynamicProviderHost({ env: { AWS_ENDPOINT_URL: proxy.endpoint, EIM_ROUTE53_MAX_RPS: "unlimited", AWS_MAX_ATTEMPTS: "2" } }),
+            serializeProvider(new Route53RecordSyncProvider()),
+        ]);
+    });
+    after(async () => {
+        await host?.stop();
+        await proxy?.close();
+        client?.destroy();
+    });
+
+    type State = { id: string; outs: Props; inputs: Props };
+    const news = (zone: TestZone, owner: string, lb: string, weight: number): Props => ({
+        __provider,
+        zoneName: zone.name,
+        ownerId: owner,
+        maxWeightStep: 25,
+        records: [{ name: "app", type: "A", alias: { dnsName: lb, evaluateTargetHealth: true }, setIdentifier: owner, weight }],
+    });
+    async function create(urn: string, inputs: Props): Promise<State> {
+        const checked = await host.check(urn, {}, inputs);
+        assert.deepStrictEqual(checked.failures, []);
+        const created = await host.create(urn, checked.inputs);
+        return { id: created.id, outs: created.outs, inputs: checked.inputs };
+    }
+    async function up(urn: string, state: State, inputs: Props): Promise<State> {
+        const checked = await host.check(urn, state.inputs, inputs);
+        assert.deepStrictEqual(checked.failures, []);
+        const diff = await host.diff(state.id, urn, state.outs, checked.inputs);
+        assert.deepStrictEqual(diff.replaces, []);
+        assert.ok(diff.changes, "a weight change is a change");
+        const updated = await host.update(state.id, urn, state.outs, checked.inputs);
+        return { id: state.id, outs: updated.outs, inputs: checked.inputs };
+    }
+    const weights = async (zone: TestZone) =>
+        Object.fromEntries((await listZone(client, zone.id)).filter((r) => r.Type === "A" && r.Name === `app.${zone.name}.`).map((r) => [r.SetIdentifier, r.Weight]));
+
+    it("moves traffic blue → green in steps of maxWeightStep, refuses a bigger step in check, refreshes, and each destroy leaves the other", async () => {
+        const zone = await newZone(client, "grpc-canary");
+        const blueUrn = dynamicUrn("dns-records", "blue");
+        const greenUrn = dynamicUrn("dns-records", "green");
+        let blue = await create(blueUrn, news(zone, "blue", LB_BLUE, 100));
+        let green = await create(greenUrn, news(zone, "green", LB_GREEN, 0));
+        assert.deepStrictEqual(await weights(zone), { blue: 100, green: 0 });
+
+        const tooFar = await host.check(greenUrn, green.inputs, news(zone, "green", LB_GREEN, 100));
+        assert.strictEqual(tooFar.failures.length, 1);
+        assert.match(tooFar.failures[0].reason, /moving the weight from 0 to 100 is a step of 100, more than maxWeightStep 25; set 25 now/);
+
+        for (const [b, g] of [[75, 25], [50, 50], [25, 75], [0, 100]]) {
+            green = await up(greenUrn, green, news(zone, "green", LB_GREEN, g));
+            blue = await up(blueUrn, blue, news(zone, "blue", LB_BLUE, b));
+            assert.deepStrictEqual(await weights(zone), { blue: b, green: g });
+        }
+
+        const refreshed = await host.read(blue.id, blueUrn, blue.outs, blue.inputs);
+        const records = refreshed.props.records as Array<{ setIdentifier?: string; weight?: number }>;
+        assert.deepStrictEqual(records.map((r) => [r.setIdentifier, r.weight]), [["blue", 0]]);
+
+        await host.delete(blue.id, blueUrn, blue.outs);
+        assert.deepStrictEqual(await weights(zone), { green: 100 });
+        await host.delete(green.id, greenUrn, green.outs);
+        assert.deepStrictEqual(await weights(zone), {});
     });
 });

@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { ProgramRun, runUnderMocks } from "../../../synth/mockCloud";
+import { dynamicPlanOf } from "../../../synth/plans";
 import { readStackConfigFile } from "../../../synth/stackFiles";
 import { UserResources } from "../../../userResources";
 import program from "../../../index";
@@ -167,7 +168,10 @@ describe("DNS records from annotated objects (index.ts under mocks)", function (
                 ["kubeopsview.example.com", "A", "green", 10, true],
             ],
         );
-        assert.strictEqual(run.one("pulumi-nodejs:dynamic/eks-ingress-mesh:Route53RecordSync", "dns-records").inputs.maxWeightStep, 20);
+        const sync = run.one("pulumi-nodejs:dynamic/eks-ingress-mesh:Route53RecordSync", "dns-records");
+        assert.strictEqual(sync.inputs.maxWeightStep, 20);
+        // synth's DNS plan shows the weighted records
+        assert.match(dynamicPlanOf(sync)?.label ?? "", /A app\.example\.com \[green weight 10\] ← ingress\/istio-ingress\/app, A kubeopsview\.example\.com \[green weight 10\] ← /);
     });
 
     describe("kube-ops-view", () => {
