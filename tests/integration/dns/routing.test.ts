@@ -8,7 +8,7 @@ import * as assert from "assert";
 import { ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { useMoto } from "../fixtures/moto";
-import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
+import { parseRrsets, Route53Proxy, startRoute53Proxy, strictViolation } from "../fixtures/route53Proxy";
 import { dynamicUrn, HostHandle, serializeProvider, startDynamicProviderHost } from "../fixtures/dynamicProviderHost";
 import { createSync, directClient, listZone, marker, newZone, Props, TestZone, updateSync, withEnv } from "./helpers";
 
@@ -215,5 +215,24 @@ describe("Route53RecordSync cluster canary through the gRPC host: two stacks, in
         assert.deepStrictEqual(await weights(zone), { green: 100 });
         await host.delete(green.id, greenUrn, green.outs);
         assert.deepStrictEqual(await weights(zone), {});
+    });
+});
+
+describe("strict Route53 proxy: the routing-policy rules moto does not enforce", () => {
+    const set = (id?: string, extra = "") =>
+        `<ResourceRecordSet><Name>app.example.com.</Name><Type>A</Type>${id ? `<SetIdentifier>${id}</SetIdentifier>${extra}` : ""}<TTL>60</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>`;
+    const change = (action: string, rrset: string) => `<Change><Action>${action}</Action>${rrset}</Change>`;
+    const live = parseRrsets(set());
+
+    it("refuses a weighted CREATE before the simple set's DELETE, accepts the DELETE first", () => {
+        const weighted = set("blue", "<Weight>10</Weight>");
+        assert.match(strictViolation(live, change("CREATE", weighted) + change("DELETE", set())) ?? "", /cannot mix routing policies \(simple, weighted\)/);
+        assert.strictEqual(strictViolation(live, change("DELETE", set()) + change("CREATE", weighted)), undefined);
+    });
+
+    it("refuses two PRIMARY failover sets and two sets for one latency region", () => {
+        const none = parseRrsets("");
+        assert.match(strictViolation(none, change("CREATE", set("a", "<Failover>PRIMARY</Failover>")) + change("CREATE", set("b", "<Failover>PRIMARY</Failover>"))) ?? "", /duplicate failover PRIMARY/);
+        assert.match(strictViolation(none, change("CREATE", set("a", "<Region>us-east-1</Region>")) + change("CREATE", set("b", "<Region>us-east-1</Region>"))) ?? "", /duplicate latency us-east-1/);
     });
 });
