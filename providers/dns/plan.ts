@@ -160,8 +160,15 @@ export function planChanges(input: PlanInput): Plan {
     const conflict = (name: string, type: string, reason: string) => conflicts.push({ name, type, reason });
     const desiredKeys = new Set(desired.map((d) => keyOf(d)));
     const deletes = policy === "sync";
+    /** The marker names a desired record is owned through (an alias A's `cname-` one too, when kept for older ExternalDNS). */
+    const wantedMarkers = (d: NormalizedRecord): string[] => [
+        markerName(registries.current, d.name, d.type, zoneName),
+        ...(input.legacyAliasMarkers && d.type === "A" && d.alias ? [markerName(registries.current, d.name, "CNAME", zoneName)] : []),
+    ];
+    // `cname-<name>` is both a CNAME's marker and an alias A's legacy one: removing the A must not take the desired CNAME's marker with it
+    const keptMarkers = new Set(desired.flatMap(wantedMarkers));
     // a marker held by another instance of our owner is never deleted by this one
-    const deletable = (m: MarkerRecord): boolean => markerHolder(m, registries) !== "other";
+    const deletable = (m: MarkerRecord): boolean => markerHolder(m, registries) !== "other" && !keptMarkers.has(m.name);
 
     const deleteWithMarkers = (name: string, type: string, rrset: Rrset | undefined, setIdentifier?: string): void => {
         if (rrset) set.add(name, "DELETE", asListed(rrset), name);
@@ -214,8 +221,7 @@ export function planChanges(input: PlanInput): Plan {
 
         const liveResource = own.kind === "owned" ? own.record.resource : undefined;
         const labels = markerLabels(owner, d.resource ?? liveResource, registries.instance);
-        const wanted = [markerName(registries.current, d.name, d.type, zoneName)];
-        if (input.legacyAliasMarkers && d.type === "A" && d.alias) wanted.push(markerName(registries.current, d.name, "CNAME", zoneName));
+        const wanted = wantedMarkers(d);
         for (const mName of wanted) ensureMarker(d, mName, labels, replaced);
         if (deletes) {
             for (const stale of ourTypedMarkers(zone, d.name, d.type, registries, d.setIdentifier)) {

@@ -433,7 +433,24 @@ describe("dns plan: properties", () => {
                     }
                 }
             }),
-            { numRuns: 200 },
+            {
+                numRuns: 200,
+                // found by this property: replacing our A with a CNAME while our CNAME's marker already exists (`cname-<name>` is also an alias A's legacy marker)
+                examples: [
+                    [
+                        {
+                            live: [
+                                { spec: { host: "app", type: "A", variant: 0, alias: false, ttl: 60, resource: undefined }, ownership: "ours" },
+                                { spec: { host: "app", type: "CNAME", variant: 0, alias: false, ttl: 60, resource: undefined }, ownership: "orphanMarker" },
+                            ],
+                            desired: [{ host: "app", type: "CNAME", variant: 0, alias: false, ttl: 60, resource: undefined }],
+                            previousMask: Array(16).fill(false),
+                            policy: "sync",
+                            txtPrefix: "",
+                        },
+                    ],
+                ],
+            },
         );
     });
 });
