@@ -166,9 +166,10 @@ export function planChanges(input: PlanInput): Plan {
         ...(input.legacyAliasMarkers && d.type === "A" && d.alias ? [markerName(registries.current, d.name, "CNAME", zoneName)] : []),
     ];
     // `cname-<name>` is both a CNAME's marker and an alias A's legacy one: removing the A must not take the desired CNAME's marker with it
-    const keptMarkers = new Set(desired.flatMap(wantedMarkers));
+    // (per set identifier: a routed set's marker shares its name with the other identifiers' markers)
+    const keptMarkers = new Set(desired.flatMap((d) => wantedMarkers(d).map((m) => recordKey(m, "TXT", d.setIdentifier))));
     // a marker held by another instance of our owner is never deleted by this one
-    const deletable = (m: MarkerRecord): boolean => markerHolder(m, registries) !== "other" && !keptMarkers.has(m.name);
+    const deletable = (m: MarkerRecord): boolean => markerHolder(m, registries) !== "other" && !keptMarkers.has(recordKey(m.name, "TXT", m.rrset.SetIdentifier));
 
     const deleteWithMarkers = (name: string, type: string, rrset: Rrset | undefined, setIdentifier?: string): void => {
         if (rrset) set.add(name, "DELETE", asListed(rrset), name);
