@@ -454,3 +454,31 @@ describe("dns plan: properties", () => {
         );
     });
 });
+
+describe("dns plan: routing policies", () => {
+    const mine = (value = renderMarker(markerLabels(ME))) => ({ Name: "a-w.example.com.", Type: "TXT", TTL: 300, ResourceRecords: [{ Value: value }] });
+
+    it("simple → weighted is one group, DELETEs first; the routed marker carries the set identifier and weight", () => {
+        const model = new ZoneModel(ZONE, [...BASE, { Name: "w.example.com.", Type: "A", TTL: 300, ResourceRecords: [{ Value: "192.0.2.1" }] }, mine()]);
+        const p = plan(model, { desired: records([{ ...a("w"), setIdentifier: "blue", weight: 10 }]), previous: [{ name: "w.example.com.", type: "A" }] });
+        assert.deepStrictEqual(p.conflicts, []);
+        assert.strictEqual(p.groups.length, 1);
+        const g = p.groups[0];
+        assert.deepStrictEqual(
+            g.map((c) => `${c.action} ${c.rrset.Name} ${c.rrset.Type} ${c.rrset.SetIdentifier ?? "-"} ${c.rrset.Weight ?? "-"}`).sort(),
+            ["CREATE a-w.example.com. TXT blue 10", "CREATE w.example.com. A blue 10", "DELETE a-w.example.com. TXT - -", "DELETE w.example.com. A - -"],
+        );
+        assert.ok(g.findIndex((c) => c.action === "CREATE") > g.map((c) => c.action).lastIndexOf("DELETE"), "every DELETE before the first CREATE");
+    });
+
+    it("another owner's weighted set at the name is left alone; ours is written beside it", () => {
+        const theirs: Rrset[] = [
+            { Name: "w.example.com.", Type: "A", TTL: 300, ResourceRecords: [{ Value: "192.0.2.9" }], SetIdentifier: "green", Weight: 50 },
+            { Name: "a-w.example.com.", Type: "TXT", TTL: 300, ResourceRecords: [{ Value: renderMarker(markerLabels("green")) }], SetIdentifier: "green", Weight: 50 },
+        ];
+        const model = new ZoneModel(ZONE, [...BASE, ...theirs]);
+        const p = plan(model, { desired: records([{ ...a("w"), setIdentifier: "blue", weight: 50 }]) });
+        assert.deepStrictEqual(p.conflicts, []);
+        assert.deepStrictEqual(p.groups.flat().map((c) => `${c.action} ${c.rrset.Name} ${c.rrset.SetIdentifier}`).sort(), ["CREATE a-w.example.com. blue", "CREATE w.example.com. blue"]);
+    });
+});
