@@ -3,7 +3,7 @@
  * (the zone itself). Pure; compares the previous outputs (possibly refreshed from the live zone)
  * with the new, checked inputs.
  */
-import { keyOf, resolveSameZoneAliases, satisfies } from "./records";
+import { keyFields, keyOf, resolveSameZoneAliases, satisfies } from "./records";
 import type { NormalizedRecord } from "./types";
 import { DEFAULT_MARKER_COMPAT, DEFAULT_POLICY } from "./types";
 import { containsUnknown, normalizeZoneId } from "./validate";
@@ -11,6 +11,8 @@ import { containsUnknown, normalizeZoneId } from "./validate";
 export interface RecordChange {
     readonly name: string;
     readonly type: string;
+    /** Only for a routed record set. */
+    readonly setIdentifier?: string;
     readonly kind: "add" | "update" | "remove";
 }
 
@@ -32,11 +34,11 @@ export function diffRecords(olds: readonly NormalizedRecord[], news: readonly No
     const changes: RecordChange[] = [];
     for (const r of news) {
         const old = oldByKey.get(keyOf(r));
-        if (!old) changes.push({ name: r.name, type: r.type, kind: "add" });
-        else if (!satisfies(old, r)) changes.push({ name: r.name, type: r.type, kind: "update" });
+        if (!old) changes.push({ ...keyFields(r), kind: "add" });
+        else if (!satisfies(old, r)) changes.push({ ...keyFields(r), kind: "update" });
     }
     for (const r of olds) {
-        if (!newKeys.has(keyOf(r))) changes.push({ name: r.name, type: r.type, kind: "remove" });
+        if (!newKeys.has(keyOf(r))) changes.push({ ...keyFields(r), kind: "remove" });
     }
     return changes;
 }
@@ -67,7 +69,7 @@ export function diffState(olds: Record<string, unknown>, news: Record<string, un
     if ((news.policy ?? DEFAULT_POLICY) === "sync") {
         const listed = new Set([...asRecords(olds.records), ...newRecords].map((r) => keyOf(r)));
         for (const c of asRecords(olds.claims)) {
-            if (!listed.has(keyOf(c))) records.push({ name: c.name, type: c.type, kind: "remove" });
+            if (!listed.has(keyOf(c))) records.push({ ...keyFields(c), kind: "remove" });
         }
     }
     const text = (v: unknown, fallback: string): unknown => (v === undefined || v === null ? fallback : v);

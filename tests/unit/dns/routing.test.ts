@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { checkBackendInputs } from "../../../providers/dns/backendInputs";
+import { diffRecords } from "../../../providers/dns/diff";
 import { fromRrset, sameRecordData, toRrset } from "../../../providers/dns/records";
 import { routedMarker } from "../../../providers/dns/routing";
 import type { NormalizedInputs, NormalizedRecord, Rrset } from "../../../providers/dns/types";
@@ -168,5 +169,16 @@ describe("dns routing policies: the cluster canary's step limit (check against t
         for (const bad of [0, 256, 1.5, "10"]) {
             assert.ok(checkInputs(stackInputs(1, bad as number)).failures.some((f) => f.property === "maxWeightStep" && /1 to 255/.test(f.reason)), String(bad));
         }
+    });
+});
+
+describe("dns routing policies: per-set diff", () => {
+    it("a weight change of one set is an update of that set only, named with its identifier", () => {
+        const r = (setIdentifier: string, weight: number): NormalizedRecord => ({ name: "app.example.com.", type: "A", ttl: 60, values: ["192.0.2.1"], setIdentifier, weight });
+        assert.deepStrictEqual(diffRecords([r("blue", 10), r("green", 90)], [r("blue", 20), r("green", 90)]), [{ name: "app.example.com.", type: "A", setIdentifier: "blue", kind: "update" }]);
+        assert.deepStrictEqual(diffRecords([r("blue", 10)], [r("green", 10)]), [
+            { name: "app.example.com.", type: "A", setIdentifier: "green", kind: "add" },
+            { name: "app.example.com.", type: "A", setIdentifier: "blue", kind: "remove" },
+        ]);
     });
 });
