@@ -10,7 +10,10 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceR
 import { NormalizedInputs, Route53RecordSyncProvider } from "../../../providers/dns";
 import { minimumRequests } from "../../../providers/dns/batches";
 import { planForEmptyZone } from "../../../providers/dns/plan";
+import { HostHandle, serializeProvider, startDynamicProviderHost } from "../fixtures/dynamicProviderHost";
 import type { MotoServer } from "../fixtures/moto";
+import { useMoto } from "../fixtures/moto";
+import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
 
 export type Props = Record<string, unknown>;
 
@@ -128,4 +131,42 @@ export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise
 /** The fewest change requests Route53's limits allow for a first sync of these inputs (markers with this instance id). */
 export function minimumChangeCalls(inputs: Props, outs: Props): number {
     return minimumRequests(planForEmptyZone(inputs as unknown as NormalizedInputs, outs.instanceId as string).groups.flat());
+}
+
+/** What the engine-order suites drive: moto behind a strict counting proxy, and the SDK's dynamic-provider host. */
+export interface GrpcRoute53Rig {
+    /** Talks to moto directly (seeding, listings). */
+    readonly client: Route53Client;
+    /** Route53's own change rules enforced; counts calls by action; injects faults. */
+    readonly proxy: Route53Proxy;
+    readonly host: HostHandle;
+    /** The serialized Route53RecordSyncProvider, as `__provider` in every request. */
+    readonly provider: string;
+}
+
+/** Registers mocha hooks that start the rig once per suite and reset the proxy before each test. */
+export function useGrpcRoute53Rig(): () => GrpcRoute53Rig {
+    const moto = useMoto();
+    let rig: GrpcRoute53Rig | undefined;
+    before(async () => {
+        const proxy = await startRoute53Proxy(moto().endpoint, { strict: true });
+        const [host, provider] = await Promise.all([
+            startDynamicProviderHost({ env: { AWS_ENDPOINT_URL: proxy.endpoint, EIM_ROUTE53_MAX_RPS: "unlimited", AWS_MAX_ATTEMPTS: "2" } }),
+            serializeProvider(new Route53RecordSyncProvider()),
+        ]);
+        rig = { client: directClient(moto()), proxy, host, provider };
+    });
+    after(async () => {
+        await rig?.host.stop();
+        await rig?.proxy.close();
+        rig?.client.destroy();
+    });
+    beforeEach(() => {
+        rig?.proxy.reset();
+        rig?.proxy.setFaults({ rules: [] });
+    });
+    return () => {
+        if (!rig) throw new Error("the gRPC Route53 rig is used outside its suite");
+        return rig;
+    };
 }

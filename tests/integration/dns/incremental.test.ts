@@ -10,11 +10,9 @@
  */
 import * as assert from "assert";
 import { ChangeResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
-import { Route53RecordSyncProvider } from "../../../providers/dns";
-import { dynamicUrn, HostHandle, serializeProvider, startDynamicProviderHost } from "../fixtures/dynamicProviderHost";
-import { useMoto } from "../fixtures/moto";
-import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
-import { directClient, listZone, marker, newZone, Props, seed, TestZone } from "./helpers";
+import { dynamicUrn, HostHandle, } from "../fixtures/dynamicProviderHost";
+import { Route53Proxy } from "../fixtures/route53Proxy";
+import { listZone, marker, newZone, Props, seed, TestZone, useGrpcRoute53Rig } from "./helpers";
 
 const OWNER = "eim-incremental";
 const CHANGE = "ChangeResourceRecordSets";
@@ -27,29 +25,12 @@ const N = 400;
 
 describe("Route53RecordSync incremental updates through the gRPC host (strict Route53 rules, calls counted)", function () {
     this.timeout(300_000);
-    const moto = useMoto();
+    const rig = useGrpcRoute53Rig();
     let proxy: Route53Proxy;
     let host: HostHandle;
     let client: Route53Client;
     let __provider: string;
-
-    before(async () => {
-        client = directClient(moto());
-        proxy = await startRoute53Proxy(moto().endpoint, { strict: true });
-        [host, __provider] = await Promise.all([
-            startDynamicProviderHost({ env: { AWS_ENDPOINT_URL: proxy.endpoint, EIM_ROUTE53_MAX_RPS: "unlimited", AWS_MAX_ATTEMPTS: "2" } }),
-            serializeProvider(new Route53RecordSyncProvider()),
-        ]);
-    });
-    after(async () => {
-        await host?.stop();
-        await proxy?.close();
-        client?.destroy();
-    });
-    beforeEach(() => {
-        proxy.reset();
-        proxy.setFaults({ rules: [] });
-    });
+    before(() => ({ proxy, host, client, provider: __provider } = rig()));
 
     type State = { id: string; outs: Props; inputs: Props };
     const a = (name: string, ip: string) => ({ name, type: "A", ttl: 60, values: [ip], resource: `incremental/${name}` });

@@ -8,11 +8,9 @@
  */
 import * as assert from "assert";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
-import { Route53RecordSyncProvider } from "../../../providers/dns";
-import { dynamicUrn, HostHandle, InitFailure, serializeProvider, startDynamicProviderHost } from "../fixtures/dynamicProviderHost";
-import { useMoto } from "../fixtures/moto";
-import { Route53Proxy, startRoute53Proxy } from "../fixtures/route53Proxy";
-import { directClient, listZone, marker, newZone, Props, seed, TestZone } from "./helpers";
+import { dynamicUrn, HostHandle, InitFailure, } from "../fixtures/dynamicProviderHost";
+import { Route53Proxy } from "../fixtures/route53Proxy";
+import { listZone, marker, newZone, Props, seed, TestZone, useGrpcRoute53Rig } from "./helpers";
 
 const OWNER = "eim-lifecycle";
 const CHANGE = "ChangeResourceRecordSets";
@@ -21,29 +19,12 @@ const ZONE_BASE = 2;
 
 describe("Route53RecordSync lifecycle through the gRPC host, in the engine's order", function () {
     this.timeout(300_000);
-    const moto = useMoto();
+    const rig = useGrpcRoute53Rig();
     let proxy: Route53Proxy;
     let host: HostHandle;
     let client: Route53Client;
     let __provider: string;
-
-    before(async () => {
-        client = directClient(moto());
-        proxy = await startRoute53Proxy(moto().endpoint, { strict: true });
-        [host, __provider] = await Promise.all([
-            startDynamicProviderHost({ env: { AWS_ENDPOINT_URL: proxy.endpoint, EIM_ROUTE53_MAX_RPS: "unlimited", AWS_MAX_ATTEMPTS: "2" } }),
-            serializeProvider(new Route53RecordSyncProvider()),
-        ]);
-    });
-    after(async () => {
-        await host?.stop();
-        await proxy?.close();
-        client?.destroy();
-    });
-    beforeEach(() => {
-        proxy.reset();
-        proxy.setFaults({ rules: [] });
-    });
+    before(() => ({ proxy, host, client, provider: __provider } = rig()));
 
     const a = (name: string, ip: string, resource?: string) => ({ name, type: "A", ttl: 60, values: [ip], ...(resource ? { resource } : {}) });
     const many = (n: number, variant = 1) => Array.from({ length: n }, (_, i) => a(`r${i}`, `10.${variant}.${i >> 8}.${i & 255}`, `lifecycle/record-${i}`));

@@ -9,8 +9,8 @@ import { ResourceRecordSet, Route53Client } from "@aws-sdk/client-route-53";
 import { Route53RecordSyncProvider } from "../../../providers/dns";
 import { useMoto } from "../fixtures/moto";
 import { parseRrsets, Route53Proxy, startRoute53Proxy, strictViolation } from "../fixtures/route53Proxy";
-import { dynamicUrn, HostHandle, serializeProvider, startDynamicProviderHost } from "../fixtures/dynamicProviderHost";
-import { createSync, directClient, listZone, marker, newZone, Props, TestZone, updateSync, withEnv } from "./helpers";
+import { dynamicUrn, HostHandle, } from "../fixtures/dynamicProviderHost";
+import { createSync, directClient, listZone, marker, newZone, Props, TestZone, updateSync, withEnv, useGrpcRoute53Rig } from "./helpers";
 
 const LB_BLUE = "blue-alb-1.us-east-1.elb.amazonaws.com";
 const LB_GREEN = "green-alb-2.us-east-1.elb.amazonaws.com";
@@ -143,25 +143,11 @@ describe("Route53RecordSync routing policies: two stacks on one hostname (moto, 
 
 describe("Route53RecordSync cluster canary through the gRPC host: two stacks, in the engine's order", function () {
     this.timeout(240_000);
-    const moto = useMoto();
-    let proxy: Route53Proxy;
+    const rig = useGrpcRoute53Rig();
     let host: HostHandle;
     let client: Route53Client;
     let __provider: string;
-
-    before(async () => {
-        client = directClient(moto());
-        proxy = await startRoute53Proxy(moto().endpoint, { strict: true });
-        [host, __provider] = await Promise.all([
-            startDynamicProviderHost({ env: { AWS_ENDPOINT_URL: proxy.endpoint, EIM_ROUTE53_MAX_RPS: "unlimited", AWS_MAX_ATTEMPTS: "2" } }),
-            serializeProvider(new Route53RecordSyncProvider()),
-        ]);
-    });
-    after(async () => {
-        await host?.stop();
-        await proxy?.close();
-        client?.destroy();
-    });
+    before(() => ({ host, client, provider: __provider } = rig()));
 
     type State = { id: string; outs: Props; inputs: Props };
     const news = (zone: TestZone, owner: string, lb: string, weight: number): Props => ({
