@@ -5,18 +5,10 @@ import { AWS_REGIONS, cidrContains, cidrsOverlap, formatCidr, INSTANCE_TYPES, ne
 import { subnetLayout } from "../../components/subnets";
 import { checkTrafficSplit } from "../../providers/traffic/check";
 import { checkInputs } from "../../providers/dns/validate";
+import { problemsOf } from "./configProblems";
 
 const base = { domain: "example.com" };
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-    try {
-        loadStackConfig(raw, { stack: "dev", region: "ap-northeast-2" });
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return [...e.problems];
-    }
-    return [];
-}
 
 /** Asserts a config fails with exactly one problem that names the key and says the rule. */
 function rejects(raw: Record<string, unknown>, key: string, rule: RegExp): void {

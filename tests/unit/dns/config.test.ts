@@ -1,20 +1,12 @@
 /** The DNS config keys of ExternalDNS interoperability: dns.markerCompat, dns.txtSuffix, dns.txtEncryptionKey. */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadStackConfig } from "../../../config";
+import { loadStackConfig } from "../../../config";
 import { checkInputs } from "../../../providers/dns";
+import { problemsOf } from "../configProblems";
 
 const base = { domain: "example.com" };
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-    try {
-        loadStackConfig(raw, { stack: "dev" });
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return [...e.problems];
-    }
-    return [];
-}
 
 describe("config: dns.markerCompat, dns.txtSuffix, dns.txtEncryptionKey", () => {
     it("defaults: markerCompat v0.22, no suffix, no key", () => {

@@ -5,21 +5,13 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadStackConfig, loadStackConfigWithWarnings } from "../../../config";
+import { loadStackConfig, loadStackConfigWithWarnings } from "../../../config";
+import { problemsOf } from "../configProblems";
 
 const CERTIFICATE = "arn:aws:acm:ap-northeast-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 /** HTTPS ALB with Prometheus on: what publishing a tool needs. */
 const base = { domain: "example.com", mesh: { prometheus: { enabled: true } }, ingress: { certificateArn: CERTIFICATE } };
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-    try {
-        loadStackConfig(raw, { stack: "dev", region: "ap-northeast-2" });
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return [...e.problems];
-    }
-    return [];
-}
 
 describe("config: monitoring", () => {
     it("is off by default, internal only when enabled without a hostname", () => {
