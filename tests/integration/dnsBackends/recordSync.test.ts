@@ -97,6 +97,22 @@ async function googleHarness(): Promise<Harness> {
     };
 }
 
+/** Mocha hooks: one dynamic-provider host with the serialized DnsRecordSyncProvider per suite, a fresh zone double per test. */
+function useRig(start: () => Promise<Harness>): () => { host: HostHandle; provider: string; zone: Harness } {
+    let host: HostHandle | undefined;
+    let provider = "";
+    let zone: Harness | undefined;
+    before(async () => {
+        [host, provider] = await Promise.all([startDynamicProviderHost(), serializeProvider(new DnsRecordSyncProvider())]);
+    });
+    after(async () => host?.stop());
+    beforeEach(async () => {
+        zone = await start();
+    });
+    afterEach(async () => zone?.close());
+    return () => ({ host: host as HostHandle, provider, zone: zone as Harness });
+}
+
 /** A marker as ExternalDNS writes it (labels sorted), with our instance label when given. */
 const marker = (owner: string, resource: string, instance?: string) => renderMarker(markerLabels(owner, resource, instance));
 
@@ -110,15 +126,8 @@ for (const [label, start] of [
         let __provider: string;
         let zone: Harness;
         const urn = dynamicUrn("records");
-
-        before(async () => {
-            [host, __provider] = await Promise.all([startDynamicProviderHost(), serializeProvider(new DnsRecordSyncProvider())]);
-        });
-        after(async () => host?.stop());
-        beforeEach(async () => {
-            zone = await start();
-        });
-        afterEach(async () => zone.close());
+        const rig = useRig(start);
+        beforeEach(() => ({ host, provider: __provider, zone } = rig()));
 
         const news = (records: unknown[], extra: Props = {}): Props => ({ __provider, backend: zone.backend, credentials: zone.credentials, zoneName: ZONE, ownerId: OWNER, records, ...extra });
         const checked = async (props: Props): Promise<Props> => {
@@ -265,14 +274,8 @@ describe("dnsBackends: DnsRecordSync against Azure DNS, a failure between record
     let __provider: string;
     let zone: Harness;
     const urn = dynamicUrn("records");
-    before(async () => {
-        [host, __provider] = await Promise.all([startDynamicProviderHost(), serializeProvider(new DnsRecordSyncProvider())]);
-    });
-    after(async () => host?.stop());
-    beforeEach(async () => {
-        zone = await azureHarness();
-    });
-    afterEach(async () => zone.close());
+    const rig = useRig(azureHarness);
+    beforeEach(() => ({ host, provider: __provider, zone } = rig()));
 
     it("a CNAME appearing between the marker and the record: partial state holding the marker; destroy removes only ours", async () => {
         const double = lastAzureDouble as AzureDnsDouble;
